@@ -1,0 +1,1 @@
+"""newsearch: full-text search for news archives."""

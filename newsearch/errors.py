@@ -1,0 +1,38 @@
+"""The library's exceptions and the exit codes the CLI maps them to."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    NO_HITS = 1  # like grep: the search ran and found nothing
+    USAGE = 2  # bad arguments, malformed query, missing or incompatible index
+    LOCKED = 3  # another indexing run held the index for longer than --wait
+
+
+class NewsearchError(Exception):
+    """Base class: a problem the user can cause and fix; printed as one line."""
+
+    exit_code = ExitCode.USAGE
+
+
+class IndexMissing(NewsearchError):
+    pass
+
+
+class IndexIncompatible(NewsearchError):
+    pass
+
+
+class IndexLocked(NewsearchError):
+    exit_code = ExitCode.LOCKED
+
+
+class BadQuery(NewsearchError):
+    pass
+
+
+class ArticleNotFound(NewsearchError):
+    pass
