@@ -1,0 +1,35 @@
+"""The Whoosh schema: which article fields are indexed, and how."""
+
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from newsearch.analysis import exact_analyzer, news_analyzer
+
+# Bump when the schema or analysis changes in a way an old index cannot serve.
+SCHEMA_VERSION = 1
+
+# Fields searched by free text, with their BM25F weights.
+FIELD_BOOSTS = {"title": 2.5, "body": 1.0, "source": 0.5, "author": 0.5}
+
+
+def build_schema() -> Schema:
+    text = news_analyzer()
+    names = exact_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=ID(stored=True),
+        title=TEXT(analyzer=text, stored=True, phrase=True),
+        body=TEXT(analyzer=text, stored=True, phrase=True),
+        source=TEXT(analyzer=names, stored=True, phrase=True),
+        # Lowercased source for exact filters and facets (--source, --facet source).
+        source_key=ID(stored=False, sortable=True),
+        author=TEXT(analyzer=names, stored=True, phrase=True),
+        section=TEXT(analyzer=names, stored=True),
+        url=STORED(),
+        language=ID(stored=True),
+        date=DATETIME(stored=True, sortable=True),
+        date_text=STORED(),
+        # Hash of the normalised body: groups identical and syndicated copies.
+        fingerprint=ID(stored=True),
+    )
