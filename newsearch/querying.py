@@ -1,0 +1,182 @@
+"""From what the user typed to a Whoosh query plus a filter, and notes.
+
+Date and source clauses become filters (they narrow, never widen: with OR
+grouping, ``kyiv date:2024`` would otherwise match every 2024 article).
+Fielded clauses (``title:``, ``author:``, ``section:``) are required; the free
+words are OR-ed and ranked, so a long natural-language question still
+returns the articles that match most of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from whoosh import qparser, query as wq
+
+from newsearch.errors import BadQuery
+from newsearch.schema import FIELD_BOOSTS
+
+USER_FIELDS = {"title", "body", "source", "author", "section", "date"}
+MAX_QUERY_CHARS = 10_000
+
+_DATE_CLAUSE = re.compile(r"(?<!\S)date:(\[[^\]]*\]|\S*)", re.IGNORECASE)
+_SOURCE_CLAUSE = re.compile(r"(?<!\S)source:(\"[^\"]*\"|\S*)", re.IGNORECASE)
+_FIELD_PREFIX = re.compile(r"(?<![\w/])([A-Za-z_]\w*):(?!//)")
+_EMPTY_FIELD = re.compile(r"(?<![\w/])([A-Za-z_]\w*):(?=\s|$|\))")
+_RANGE = re.compile(r"^\[\s*(.*?)\s+to\s+(.*?)\s*\]$", re.IGNORECASE)
+
+
+@dataclass
+class ParsedQuery:
+    query: wq.Query
+    filter: wq.Query | None
+    notes: list[str] = field(default_factory=list)
+    words: str = ""  # the free-text part, for suggestions
+
+
+def parse_query(
+    schema,
+    text: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sources: tuple[str, ...] = (),
+    now: datetime | None = None,
+) -> ParsedQuery:
+    """Parse ``text``; raise BadQuery with a one-line reason when it is malformed."""
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    notes: list[str] = []
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notes.append(f"query cut to its first {MAX_QUERY_CHARS:,} characters")
+    _check_balanced(text)
+
+    filters: list[wq.Query] = []
+    start, end = since, until
+    for clause in _DATE_CLAUSE.findall(text):
+        clause_start, clause_end = date_clause_span(clause, now)
+        start = max(filter(None, (start, clause_start)), default=None)
+        end = min(filter(None, (end, clause_end)), default=None)
+    text = _DATE_CLAUSE.sub(" ", text)
+    if start or end:
+        filters.append(wq.DateRange("date", start, end, endexcl=True))
+
+    names = list(sources) + [c.strip('"') for c in _SOURCE_CLAUSE.findall(text)]
+    text = _SOURCE_CLAUSE.sub(" ", text)
+    if any(not n.strip() for n in names):
+        raise BadQuery("nothing after 'source:' — give a source name, e.g. source:reuters")
+    if names:
+        filters.append(source_filter(schema, names))
+
+    empty = _EMPTY_FIELD.search(text)
+    if empty:
+        raise BadQuery(f"nothing after '{empty.group(1)}:' — give a word or \"phrase\" to look for in it")
+    text = _drop_unknown_fields(text, notes)
+
+    words = text.strip()
+    if not words:
+        if not filters:
+            raise BadQuery("empty query — give words to search for")
+        query: wq.Query = wq.Every()
+    else:
+        query = _parse_words(schema, words)
+        if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
+            raise BadQuery(f"nothing to search for in {words!r}")
+    combined = filters[0] if len(filters) == 1 else (wq.And(filters) if filters else None)
+    return ParsedQuery(query=query, filter=combined, notes=notes, words=words)
+
+
+def _parse_words(schema, words: str) -> wq.Query:
+    parser = qparser.MultifieldParser(
+        list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
+    )
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.remove_plugin_class(qparser.BoostPlugin)  # "^" in pasted text is not a boost
+    try:
+        query = parser.parse(words, normalize=False)
+    except Exception as exc:  # Whoosh raises assorted errors on odd syntax
+        raise BadQuery(f"cannot parse query {words!r}: {exc}") from None
+    return _require_fielded(query).normalize()
+
+
+def _require_fielded(query: wq.Query) -> wq.Query:
+    """Make fielded clauses required: ``title:blinken kyiv`` needs blinken in the title."""
+    if not isinstance(query, wq.Or):
+        return query
+    required = [q for q in query.subqueries if _is_fielded(q)]
+    optional = [q for q in query.subqueries if not _is_fielded(q)]
+    if not required or not optional:
+        return query
+    must = required[0] if len(required) == 1 else wq.And(required)
+    should = optional[0] if len(optional) == 1 else wq.Or(optional, scale=0.9)
+    return wq.AndMaybe(must, should)
+
+
+def _is_fielded(query: wq.Query) -> bool:
+    """Free words expand to an Or over several fields; ``title:x`` stays one fielded clause."""
+    return getattr(query, "fieldname", None) is not None
+
+
+def source_filter(schema, names: list[str]) -> wq.Query:
+    """Articles whose source name contains any of ``names`` (case-insensitive words)."""
+    analyzer = schema["source"].analyzer
+    clauses: list[wq.Query] = []
+    for name in names:
+        tokens = [t.text for t in analyzer(name)]
+        if not tokens:
+            raise BadQuery(f"cannot use {name!r} as a source name")
+        clauses.append(wq.Term("source", tokens[0]) if len(tokens) == 1 else wq.Phrase("source", tokens))
+    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+
+
+def date_clause_span(clause: str, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """``[A TO B]``, ``>A``, ``>=A``, ``<A``, ``<=A`` or ``A`` -> half-open [start, end)."""
+    from newsearch.dates import parse_user_date
+
+    def span(value: str) -> tuple[datetime, datetime]:
+        try:
+            return parse_user_date(value.strip().strip("'\""), now)
+        except ValueError as exc:
+            raise BadQuery(f"date:{clause} — {exc}") from None
+
+    if not clause:
+        raise BadQuery("nothing after 'date:' — e.g. date:2024-11, date:>2024-11-01, date:[2024-11-01 TO 2024-11-30]")
+    ranged = _RANGE.match(clause)
+    if ranged:
+        low, high = ranged.groups()
+        return (
+            None if low in ("", "*") else span(low)[0],
+            None if high in ("", "*") else span(high)[1],
+        )
+    for op in (">=", "<=", ">", "<"):
+        if clause.startswith(op):
+            first, last = span(clause[len(op) :])
+            return {">=": (first, None), ">": (last, None), "<=": (None, last), "<": (None, first)}[op]
+    return span(clause)
+
+
+def _check_balanced(text: str) -> None:
+    if text.count('"') % 2:
+        raise BadQuery('unbalanced quote (") in query — close the phrase or remove the quote')
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise BadQuery("unbalanced ')' in query")
+    if depth:
+        raise BadQuery("unbalanced '(' in query")
+    if text.count("[") != text.count("]"):
+        raise BadQuery("unbalanced '[' in query — ranges look like date:[2024-11-01 TO 2024-11-30]")
+
+
+def _drop_unknown_fields(text: str, notes: list[str]) -> str:
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name.lower() in USER_FIELDS:
+            return name.lower() + ":"
+        notes.append(f"no field '{name}:' — searched '{name}' as a word (fields: title, source, author, section, date)")
+        return name + " "
+
+    return _FIELD_PREFIX.sub(replace, text)
