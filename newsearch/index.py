@@ -48,7 +48,7 @@ SPLIT_BYTES = 256 * 1024
 # Below this much to read, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 # Whoosh's in-memory posting buffer per writer before it spills a run to disk.
-WRITER_LIMIT_MB = 48
+WRITER_LIMIT_MB = 96
 _RECORD_SUFFIXES = (".jsonl", ".jsonl.gz")
 
 
@@ -140,14 +140,15 @@ class _Result:
     nbytes: int = 0  # for progress
 
 
-def _run_task(kind: str, payload, get_writer) -> list[_Result]:
+def _run_task(kind: str, payload, sink) -> list[_Result]:
+    """``sink`` takes the documents (``add_document``): a SegmentMaker."""
     if kind == "files":
-        return [_index_file(path, old_sha1, size, get_writer) for path, old_sha1, size in payload]
+        return [_index_file(path, old_sha1, size, sink) for path, old_sha1, size in payload]
     path, base_id, first_line, text, nbytes = payload
-    return [_index_records(path, base_id, first_line, text, nbytes, get_writer)]
+    return [_index_records(path, base_id, first_line, text, nbytes, sink)]
 
 
-def _index_file(path: str, old_sha1: str | None, size: int, get_writer) -> _Result:
+def _index_file(path: str, old_sha1: str | None, size: int, sink) -> _Result:
     from newsearch.readers import read_articles
 
     try:
@@ -158,11 +159,11 @@ def _index_file(path: str, old_sha1: str | None, size: int, get_writer) -> _Resu
         return _Result(path, error=_os_reason(exc), nbytes=size)
     result = _Result(path, stat.st_size, stat.st_mtime_ns, filestore.content_hash(data), nbytes=size)
     if result.sha1 != old_sha1:
-        result.ids = _add_articles(read_articles(data, path, filestore.file_id(path)), result.skips, get_writer)
+        result.ids = _add_articles(read_articles(data, path, filestore.file_id(path)), result.skips, sink)
     return result
 
 
-def _index_records(path: str, base_id: str, first_line: int, text: str, nbytes: int, get_writer) -> _Result:
+def _index_records(path: str, base_id: str, first_line: int, text: str, nbytes: int, sink) -> _Result:
     """A run of lines of a JSON Lines file, numbered as in the whole file."""
     from newsearch.readers.jsonl import read_jsonl
 
@@ -170,22 +171,20 @@ def _index_records(path: str, base_id: str, first_line: int, text: str, nbytes: 
     items = read_jsonl("\n" * (first_line - 1) + text, path, base_id)
     result = _Result(path, nbytes=nbytes)
     skips: list[Skip] = []
-    result.ids = _add_articles(items, skips, get_writer)
+    result.ids = _add_articles(items, skips, sink)
     result.skips = [s for s in skips if not (s.path == path and s.reason == "empty file")]
     return result
 
 
-def _add_articles(items: Iterable[Article | Skip], skips: list[Skip], get_writer) -> list[str]:
+def _add_articles(items: Iterable[Article | Skip], skips: list[Skip], sink) -> list[str]:
     docs: dict[str, dict] = {}  # by id: a key added twice in one writer would leave two copies
     for item in items:
         if isinstance(item, Skip):
             skips.append(item)
         else:
             docs[item.id] = article_document(item)
-    if docs:
-        add = get_writer().add_document
-        for doc in docs.values():
-            add(**doc)
+    for doc in docs.values():
+        sink.add_document(**doc)
     return list(docs)
 
 
@@ -194,17 +193,20 @@ def _add_articles(items: Iterable[Article | Skip], skips: list[Skip], get_writer
 
 
 class _InlineRunner:
-    """Serial runs: tasks run at once into the locking writer itself."""
+    """Serial runs: tasks run at once, in this process."""
 
     capacity = 1
 
-    def __init__(self):
-        self.writer = None
+    def __init__(self, ix):
+        from newsearch.writer import SegmentMaker
+
+        self.maker = SegmentMaker(ix, WRITER_LIMIT_MB)
         self._done: list[list[_Result]] = []
         self.outstanding = 0
 
     def submit(self, kind: str, payload) -> None:
-        self._done.append(_run_task(kind, payload, lambda: self.writer))
+        self._done.append(_run_task(kind, payload, self.maker))
+        self.maker.check()
         self.outstanding += 1
 
     def wait_one(self) -> list[_Result]:
@@ -212,29 +214,21 @@ class _InlineRunner:
         return self._done.pop(0)
 
     def flush(self) -> list:
-        return []
+        return self.maker.finish()
 
     def close(self) -> None:
         pass
 
     def kill(self) -> None:
-        pass
+        self.maker.cancel()
 
 
-def _worker_main(index_dir: str, tasks, results, parent: int, limitmb: int) -> None:
-    """A worker process: run tasks into a private segment until told to flush or stop."""
+def _worker_main(index_dir: str, tasks, results, parent: int, limit_mb: float) -> None:
+    """A worker process: run tasks into private segments until told to flush or stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from whoosh.writing import SegmentWriter
+    from newsearch.writer import SegmentMaker
 
-    ix = store.open_whoosh(Path(index_dir))
-    writer = None
-
-    def get_writer():
-        nonlocal writer
-        if writer is None:
-            writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)  # the parent holds the lock
-        return writer
-
+    maker = SegmentMaker(store.open_whoosh(Path(index_dir)), limit_mb)
     while True:
         try:
             message = tasks.get(timeout=1.0)
@@ -248,16 +242,11 @@ def _worker_main(index_dir: str, tasks, results, parent: int, limitmb: int) -> N
         task_id, kind, payload = message
         try:
             if kind == "flush":
-                segment = None
-                if writer is not None:
-                    if writer._added:
-                        segment = writer._finalize_segment()
-                    else:
-                        writer._close_segment()
-                    writer = None
-                results.put((task_id, segment, None))
+                results.put((task_id, maker.finish(), None))
             else:
-                results.put((task_id, _run_task(kind, payload, get_writer), None))
+                done = _run_task(kind, payload, maker)
+                maker.check()
+                results.put((task_id, done, None))
         except BaseException as exc:  # reported to the parent, which stops the run
             results.put((task_id, None, f"{type(exc).__name__}: {exc}"))
 
@@ -328,8 +317,7 @@ class _PoolRunner:
         assert self.outstanding == 0
         for worker in range(len(self.procs)):
             self._send(worker, "flush", None)
-        segments = [self._receive() for _ in self.procs]
-        return [s for s in segments if s is not None]
+        return [segment for _ in self.procs for segment in self._receive()]
 
     def close(self) -> None:
         for tasks in self.queues:
@@ -422,8 +410,7 @@ def index_paths(
 
     if jobs is None:
         jobs = (os.cpu_count() or 1) if status.bytes_total >= PARALLEL_MIN_BYTES else 1
-    runner = _InlineRunner() if jobs <= 1 or not work else _PoolRunner(jobs, index_dir, start_method)
-    runner.writer = writer
+    runner = _InlineRunner(ix) if jobs <= 1 or not work else _PoolRunner(jobs, index_dir, start_method)
 
     pending: dict[str, _Pending] = {}
     finished: dict[str, FileState | None] = {}  # manifest changes awaiting a commit
@@ -473,7 +460,7 @@ def index_paths(
         _commit(writer, runner.flush())
         _apply(manifest, finished)
         filestore.save_manifest(index_dir, manifest)
-        writer = runner.writer = _acquire_writer(ix, wait, on_wait)
+        writer = _acquire_writer(ix, wait, on_wait)
         uncommitted, last_commit = 0, time.monotonic()
 
     try:
