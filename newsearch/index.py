@@ -226,6 +226,7 @@ class _InlineRunner:
 def _worker_main(index_dir: str, tasks, results, parent: int, limit_mb: float) -> None:
     """A worker process: run tasks into private segments until told to flush or stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent(parent)
     from newsearch.writer import SegmentMaker
 
     maker = SegmentMaker(store.open_whoosh(Path(index_dir)), limit_mb)
@@ -249,6 +250,22 @@ def _worker_main(index_dir: str, tasks, results, parent: int, limit_mb: float) -
                 results.put((task_id, done, None))
         except BaseException as exc:  # reported to the parent, which stops the run
             results.put((task_id, None, f"{type(exc).__name__}: {exc}"))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the parent dies (Linux), so kill -9 leaves no orphans.
+
+    Elsewhere the worker notices at its next idle second (``os.getppid``); a read
+    blocked on a message the dead parent only half wrote is why that is not enough.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 class _PoolRunner:
@@ -335,6 +352,10 @@ class _PoolRunner:
             if proc.is_alive():
                 proc.kill()
                 proc.join(timeout=5)
+        # Unsent tasks must not keep this process from exiting (the feeder threads would wait).
+        for channel in (*self.queues, self.results):
+            channel.cancel_join_thread()
+            channel.close()
 
 
 # ---------------------------------------------------------------------------
