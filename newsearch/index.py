@@ -48,7 +48,7 @@ SPLIT_BYTES = 256 * 1024
 # Below this much to read, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 # Whoosh's in-memory posting buffer per writer before it spills a run to disk.
-WRITER_LIMIT_MB = 96
+WRITER_LIMIT_MB = 64
 _RECORD_SUFFIXES = (".jsonl", ".jsonl.gz")
 
 

@@ -88,6 +88,9 @@ class _Lengths:
         return self._pdr.doc_field_length(docnum, fieldname, default)
 
 
+_SINGLE: dict[int, bytes] = {}  # encoded value of a term seen once, by its position
+
+
 def _fast_values(field, value):
     """(btext, freq, weight, vbytes) for a Positions field with a fast analyzer, else None."""
     if type(field.format) is not Positions or type(value) is not str:
@@ -100,7 +103,18 @@ def _fast_values(field, value):
         return None
     fb = field.format.field_boost
     encode = field.format.encode
-    return [(term.encode("utf-8"), len(plist), len(plist) * fb, encode(plist)) for term, plist in poses.items()]
+    single = _SINGLE
+    out = []
+    for term, plist in poses.items():
+        if len(plist) == 1:
+            pos = plist[0]
+            vbytes = single.get(pos)
+            if vbytes is None:
+                vbytes = single[pos] = encode(plist)
+            out.append((term.encode("utf-8"), 1, fb, vbytes))
+        else:
+            out.append((term.encode("utf-8"), len(plist), len(plist) * fb, encode(plist)))
+    return out
 
 
 # zlib level 1 rather than Whoosh's 3 for posting blocks: cheaper, and the read side honours either.
