@@ -20,6 +20,7 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemFilter,
 )
+from whoosh.analysis.acore import Token
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.support.charset import accent_map
 
@@ -33,12 +34,12 @@ class NewsAnalyzer(CompositeAnalyzer):
     """A Whoosh analyzer chain with a token-free fast path for indexing."""
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_word_fn")}
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
-    def _word_function(self):
+    def _word_function(self, items=None):
         """word -> term as the filters would make it, or None if a filter has no known equivalent."""
         steps = []
-        for item in self.items[1:]:
+        for item in self.items[1:] if items is None else items:
             if type(item) is LowercaseFilter:
                 steps.append(str.lower)
             elif type(item) is CharsetFilter:
@@ -55,6 +56,53 @@ class NewsAnalyzer(CompositeAnalyzer):
             return word
 
         return word_fn
+
+    def __call__(self, value, no_morph=False, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        """The chain's tokens from one loop instead of four nested generators (queries, highlighting)."""
+        fused = self._fused(no_morph) if tokenize and type(value) is str else None
+        if fused is None:
+            yield from super().__call__(value, no_morph=no_morph, positions=positions, chars=chars,
+                                        keeporiginal=keeporiginal, removestops=removestops, start_pos=start_pos,
+                                        start_char=start_char, tokenize=tokenize, mode=mode, **kwargs)
+            return
+        word_fn, cache = fused
+        if len(cache) > CACHE_WORDS:
+            cache.clear()
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, match in enumerate(self.items[0].expression.finditer(value)):
+            word = match.group(0)
+            text = cache.get(word)
+            if text is None:
+                text = cache[word] = word_fn(word)
+            t.text = text
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = word
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+    def _fused(self, no_morph: bool):
+        """(word function, its cache) for the chain, without morphology if asked; None if not fusable."""
+        key = "_fused_plain" if no_morph else "_fused_full"
+        try:
+            return self.__dict__[key]
+        except KeyError:
+            pass
+        fused = None
+        tokenizer = self.items[0]
+        if type(tokenizer) is RegexTokenizer and not tokenizer.gaps:
+            items = [i for i in self.items[1:] if not (no_morph and getattr(i, "is_morph", False))]
+            word_fn = self._word_function(items)
+            if word_fn is not None:
+                fused = (word_fn, {})
+        self.__dict__[key] = fused
+        return fused
 
     def term_positions(self, value: str) -> dict[str, list[int]] | None:
         """{term: [positions]} for ``value``, as the chain yields them; None if not supported."""

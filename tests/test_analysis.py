@@ -66,3 +66,27 @@ def test_analyzer_pickles_without_its_cache():
     assert "_cache" not in copy.__dict__
     assert copy.term_positions("Visits visited") == {"visit": [0, 1]}
     assert [t.text for t in copy("Visits visited")] == ["visit", "visit"]
+
+
+def token_tuples(tokens) -> list[tuple]:
+    return [
+        (t.text, getattr(t, "pos", None), getattr(t, "startchar", None), getattr(t, "endchar", None),
+         getattr(t, "original", None), t.boost, t.stopped)
+        for t in tokens
+    ]
+
+
+@pytest.mark.parametrize("make", [news_analyzer, exact_analyzer])
+@pytest.mark.parametrize("options", [
+    {}, {"positions": True, "chars": True}, {"chars": True, "start_char": 7, "start_pos": 3, "positions": True},
+    {"keeporiginal": True, "mode": "query"}, {"no_morph": True, "positions": True}, {"tokenize": False, "chars": True},
+])
+def test_fused_tokens_equal_the_chain(make, options):
+    """Queries and highlighting call the analyzer itself: its single loop must give the chain's tokens."""
+    from whoosh.analysis.analyzers import CompositeAnalyzer
+
+    analyzer = make()
+    bbc = corpus("bbc")
+    texts = TRICKY[:-4] + [p.read_text("latin-1") for p in sorted((bbc / "business").glob("*.txt"))[:5]]
+    for text in texts:
+        assert token_tuples(analyzer(text, **options)) == token_tuples(CompositeAnalyzer.__call__(analyzer, text, **options))
