@@ -39,7 +39,7 @@ def search_all(index: Path) -> dict[str, list[tuple[str, float]]]:
 def corpus_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("corpus")
     bbc_slice(folder / "bbc", per_topic=12)
-    reuters_slice(folder / "wire.jsonl.gz", 2000)
+    reuters_slice(folder / "wire.jsonl.gz", 1400)
     return folder
 
 
@@ -53,7 +53,7 @@ def serial_index(corpus_dir, tmp_path_factory):
 def small_tasks(monkeypatch):
     """Split the record file and batch files finely, so the workers share the slice."""
     monkeypatch.setattr(indexing, "SPLIT_BYTES", 1024)
-    monkeypatch.setattr(indexing, "RECORDS_PER_TASK", 150)
+    monkeypatch.setattr(indexing, "RECORDS_PER_TASK", 100)
     monkeypatch.setattr(indexing, "FILES_PER_TASK", 8)
 
 
@@ -62,7 +62,7 @@ def test_parallel_gives_the_same_index_as_serial(corpus_dir, serial_index, tmp_p
     index = tmp_path / "index"
     report = index_paths([corpus_dir], index, jobs=2)
     serial = stored(serial_index)
-    assert report.added == len(serial) > 1900
+    assert report.added == len(serial) > 1400
     assert stored(index) == serial
     assert search_all(index) == search_all(serial_index)
 
@@ -83,7 +83,7 @@ def test_ctrl_c_keeps_the_index_readable_and_the_next_run_finishes(corpus_dir, s
     index = tmp_path / "index"
 
     def interrupt(status):
-        if status.articles > 1200:
+        if status.articles > 900:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
