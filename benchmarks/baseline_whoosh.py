@@ -20,7 +20,9 @@ import time
 def iter_documents(paths):
     for given in paths:
         if os.path.isdir(given):
-            files = sorted(os.path.join(d, f) for d, _, fs in os.walk(given) for f in fs if f.endswith(".txt"))
+            files = sorted(
+                os.path.join(d, f) for d, _, fs in os.walk(given) for f in fs if f.endswith((".txt", ".jsonl", ".jsonl.gz"))
+            )
         else:
             files = [given]
         for path in files:

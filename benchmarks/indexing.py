@@ -43,6 +43,8 @@ def measure(work: Path, copies: int, rounds: int, jobs: list[str], with_baseline
         r = newsearch_index(index, paths, *jobs)
         assert r["report"]["added"] == r["report"]["updated"] == 0, r["report"]
         articles = f["report"]["added"]
+        if with_baseline and abs(b["report"]["articles"] - articles) > articles * 0.01:
+            raise SystemExit(f"baseline indexed {b['report']['articles']:,} articles, newsearch {articles:,}: not comparable")
         full.append(f["seconds"])
         full_cpu.append(f["cpu"])
         rerun.append(r["seconds"])
