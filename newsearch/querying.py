@@ -40,12 +40,16 @@ def parse_query(
     schema,
     text: str,
     *,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: str | None = None,
+    until: str | None = None,
     sources: tuple[str, ...] = (),
     now: datetime | None = None,
 ) -> ParsedQuery:
-    """Parse ``text``; raise BadQuery with a one-line reason when it is malformed."""
+    """Parse ``text``; raise BadQuery with a one-line reason when it is malformed.
+
+    ``since`` and ``until`` are dates as the user wrote them ("2024-11",
+    "3 days ago"); both ends are inclusive of the period they name.
+    """
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     notes: list[str] = []
     if len(text) > MAX_QUERY_CHARS:
@@ -54,7 +58,8 @@ def parse_query(
     _check_balanced(text)
 
     filters: list[wq.Query] = []
-    start, end = since, until
+    start = user_date_span(since, "--since", now)[0] if since else None
+    end = user_date_span(until, "--until", now)[1] if until else None
     for clause in _DATE_CLAUSE.findall(text):
         clause_start, clause_end = date_clause_span(clause, now)
         start = max(filter(None, (start, clause_start)), default=None)
@@ -131,15 +136,19 @@ def source_filter(schema, names: list[str]) -> wq.Query:
     return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
 
 
-def date_clause_span(clause: str, now: datetime) -> tuple[datetime | None, datetime | None]:
-    """``[A TO B]``, ``>A``, ``>=A``, ``<A``, ``<=A`` or ``A`` -> half-open [start, end)."""
+def user_date_span(value: str, what: str, now: datetime) -> tuple[datetime, datetime]:
     from newsearch.dates import parse_user_date
 
+    try:
+        return parse_user_date(value.strip().strip("'\""), now)
+    except ValueError as exc:
+        raise BadQuery(f"{what} {value}: {exc}") from None
+
+
+def date_clause_span(clause: str, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """``[A TO B]``, ``>A``, ``>=A``, ``<A``, ``<=A`` or ``A`` -> half-open [start, end)."""
     def span(value: str) -> tuple[datetime, datetime]:
-        try:
-            return parse_user_date(value.strip().strip("'\""), now)
-        except ValueError as exc:
-            raise BadQuery(f"date:{clause} — {exc}") from None
+        return user_date_span(value, f"date:{clause} —", now)
 
     if not clause:
         raise BadQuery("nothing after 'date:' — e.g. date:2024-11, date:>2024-11-01, date:[2024-11-01 TO 2024-11-30]")

@@ -31,5 +31,5 @@ def build_schema() -> Schema:
         date=DATETIME(stored=True, sortable=True),
         date_text=STORED(),
         # Hash of the normalised body: groups identical and syndicated copies.
-        fingerprint=ID(stored=True),
+        fingerprint=ID(stored=True, sortable=True),
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 
 from newsearch import store
 from newsearch.errors import ArticleNotFound
 from newsearch.models import Article, Hit
+
+SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
+FACETS = {"source": "source_key"}  # user facet name -> indexed column
 
 
 @dataclass
@@ -41,68 +42,127 @@ class SearchResult:
 class SearchOptions:
     limit: int = 10
     offset: int = 0
-    since: datetime | None = None
-    until: datetime | None = None  # exclusive
+    since: str | None = None  # as the user wrote it: "2024-11", "3 days ago"
+    until: str | None = None
     sources: tuple[str, ...] = ()
     sort: str = "relevance"  # relevance | date | -date
     facets: tuple[str, ...] = ()
+    group_duplicates: bool = True
 
 
 def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | None = None) -> SearchResult:
     """Search the index at ``index_dir`` for ``text``."""
     from newsearch.querying import parse_query
-    from newsearch.snippets import make_highlighter, snippet_for_hit
+    from newsearch.suggest import suggest
 
     options = options or SearchOptions()
     started = time.perf_counter()
     ix = store.open_for_reading(index_dir)
     parsed = parse_query(ix.schema, text, since=options.since, until=options.until, sources=options.sources)
-    with ix.searcher(weighting=_weighting()) as searcher:
-        sortedby, reverse = _sort_spec(options.sort)
-        results = searcher.search(
-            parsed.query,
-            filter=parsed.filter,
-            limit=options.offset + options.limit,
-            sortedby=sortedby,
-            reverse=reverse,
-            terms=True,
-        )
-        highlighter = make_highlighter()
-        hits = []
-        for rank, hit in enumerate(results[options.offset :], start=options.offset + 1):
-            stored = hit.fields()
-            snippet, spans = snippet_for_hit(highlighter, hit, stored.get("body", ""))
-            hits.append(
-                Hit(
-                    rank=rank,
-                    score=round(float(hit.score or 0.0), 4),
-                    id=stored["id"],
-                    path=stored.get("path", ""),
-                    title=stored.get("title", ""),
-                    date=stored.get("date_text"),
-                    source=stored.get("source"),
-                    author=stored.get("author"),
-                    snippet=snippet,
-                    highlights=spans,
-                )
-            )
+    with ix.searcher(weighting=weighting()) as searcher:
+        results, groups = _ranked_groups(searcher, parsed, options)
+        hits = hits_from_results(searcher, results, groups[options.offset : options.offset + options.limit], options.offset)
         total = len(results)
+        facets = facet_counts(searcher, parsed.query, parsed.filter, options.facets) if options.facets else None
+        suggestion = suggest(searcher, parsed.words) if total < SUGGEST_BELOW and parsed.words else None
     took_ms = (time.perf_counter() - started) * 1000
-    return SearchResult(query=text, total=total, took_ms=took_ms, hits=hits, notes=parsed.notes)
+    return SearchResult(
+        query=text,
+        total=total,
+        took_ms=took_ms,
+        hits=hits,
+        notes=parsed.notes,
+        suggestion=suggestion,
+        facets=facets,
+    )
 
 
-def _weighting():
+def weighting():
     from whoosh import scoring
 
     return scoring.BM25F()
 
 
-def _sort_spec(sort: str):
-    if sort == "date":
-        return "date", False
-    if sort == "-date":
-        return "date", True
-    return None, False
+def _ranked_groups(searcher, parsed, options: SearchOptions):
+    """The results, and the hits of the requested page grouped by fingerprint.
+
+    Returns ``(results, groups)`` where each group is a list of result
+    positions, the first being the copy that is shown.
+    """
+    from newsearch.explore import date_order
+
+    sortedby = date_order(newest_first=options.sort == "-date") if options.sort in ("date", "-date") else None
+    wanted = options.offset + options.limit
+    fetch = wanted if not options.group_duplicates else wanted * 2 + 10
+    while True:
+        results = searcher.search(
+            parsed.query, filter=parsed.filter, limit=fetch, sortedby=sortedby, terms=True
+        )
+        if not options.group_duplicates:
+            return results, [[i] for i in range(min(wanted, len(results)))]
+        fingerprints = searcher.reader().column_reader("fingerprint")
+        groups: dict[str, list[int]] = {}
+        for position, (docnum, _score) in enumerate(results.items()):
+            groups.setdefault(fingerprints[docnum] or f"#{docnum}", []).append(position)
+        if len(groups) >= wanted or fetch >= len(results):
+            return results, list(groups.values())
+        fetch *= 2
+
+
+def hits_from_results(searcher, results, groups: list[list[int]], offset: int) -> list[Hit]:
+    from newsearch.snippets import make_highlighter, snippet_for_hit
+
+    highlighter = make_highlighter()
+    hits = []
+    for rank, positions in enumerate(groups, start=offset + 1):
+        hit = results[positions[0]]
+        stored = hit.fields()
+        snippet, spans = snippet_for_hit(highlighter, hit, stored.get("body", ""))
+        duplicates = []
+        for position in positions[1:]:
+            copy = searcher.stored_fields(results.docnum(position))
+            duplicates.append({"id": copy["id"], "path": copy.get("path", ""), "source": copy.get("source")})
+        hits.append(
+            Hit(
+                rank=rank,
+                score=round(float(hit.score or 0.0), 4),
+                id=stored["id"],
+                path=stored.get("path", ""),
+                title=stored.get("title", ""),
+                date=stored.get("date_text"),
+                source=stored.get("source"),
+                author=stored.get("author"),
+                snippet=snippet,
+                highlights=spans,
+                duplicates=duplicates,
+            )
+        )
+    return hits
+
+
+def facet_counts(searcher, query, filter, names: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Hit counts per value of each facet, over every match (not just the page)."""
+    from whoosh import sorting
+
+    facets = {}
+    for name in names:
+        column = FACETS[name]
+        results = searcher.search(
+            query,
+            filter=filter,
+            limit=1,
+            groupedby={"n": sorting.FieldFacet(column, maptype=sorting.Count), "best": sorting.FieldFacet(column, maptype=sorting.Best)},
+        )
+        counts, best = results.groups("n"), results.groups("best")
+        labelled = {}
+        for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+            if key is None or key == "":
+                label = "(none)"
+            else:
+                label = searcher.stored_fields(best[key]).get(name) or str(key)
+            labelled[label] = labelled.get(label, 0) + count
+        facets[name] = labelled
+    return facets
 
 
 def get_article(index_dir: str | os.PathLike, article_id: str) -> Article:
@@ -111,8 +171,7 @@ def get_article(index_dir: str | os.PathLike, article_id: str) -> Article:
     with ix.searcher() as searcher:
         stored = searcher.document(id=article_id)
         if stored is None:
-            resolved = str(Path(article_id).resolve())
-            stored = searcher.document(path=resolved)
+            stored = searcher.document(path=os.path.abspath(article_id))
     if stored is None:
         raise ArticleNotFound(f"no article with id {article_id!r} in the index")
     return stored_article(stored)
