@@ -75,10 +75,10 @@ def parse_query(
     if names:
         filters.append(source_filter(schema, names))
 
+    text = _drop_unknown_fields(text, notes)
     empty = _EMPTY_FIELD.search(text)
     if empty:
         raise BadQuery(f"nothing after '{empty.group(1)}:' — give a word or \"phrase\" to look for in it")
-    text = _drop_unknown_fields(text, notes)
 
     words = text.strip()
     if not words:
@@ -185,7 +185,39 @@ def _drop_unknown_fields(text: str, notes: list[str]) -> str:
         name = match.group(1)
         if name.lower() in USER_FIELDS:
             return name.lower() + ":"
-        notes.append(f"no field '{name}:' — searched '{name}' as a word (fields: title, source, author, section, date)")
+        note = f"no field '{name}:' — searched '{name}' as a word (fields: title, source, author, section, date)"
+        if note not in notes:
+            notes.append(note)
         return name + " "
 
     return _FIELD_PREFIX.sub(replace, text)
+
+
+MAX_EXPANSION = 256  # words one wildcard may stand for
+
+
+def bound_query(query: wq.Query, reader, notes: list[str]) -> wq.Query:
+    """Keep wildcards cheap on a large index.
+
+    ``a*`` can stand for tens of thousands of words; it is cut to the
+    ``MAX_EXPANSION`` most common ones (with a note). A bare ``*`` becomes
+    one unscored match-all instead of Whoosh's per-field scans.
+    """
+    if isinstance(query, wq.Every):
+        return wq.Every()
+    if isinstance(query, wq.MultiTerm):
+        words = list(query._btexts(reader))
+        if len(words) <= MAX_EXPANSION:
+            return query
+        common = sorted(words, key=lambda w: -reader.doc_frequency(query.fieldname, w))[:MAX_EXPANSION]
+        note = f"'{query.text}' matches {len(words):,} words; searched the {MAX_EXPANSION} most common"
+        if note not in notes:
+            notes.append(note)
+        field = reader.schema[query.fieldname]
+        return wq.Or([wq.Term(query.fieldname, field.from_bytes(w), boost=query.boost) for w in common])
+    if query.is_leaf():
+        return query
+    bounded = query.apply(lambda child: bound_query(child, reader, notes))
+    if isinstance(bounded, wq.Or) and all(isinstance(q, wq.Every) for q in bounded.subqueries):
+        return wq.Every()
+    return bounded

@@ -10,6 +10,7 @@ from newsearch import store
 from newsearch.errors import ArticleNotFound
 from newsearch.models import Article, Hit
 
+SEARCH_SECONDS = 5.0  # a query never runs longer than this; it answers with what it found
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 FACETS = {"source": "source_key"}  # user facet name -> indexed column
 
@@ -52,7 +53,7 @@ class SearchOptions:
 
 def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | None = None) -> SearchResult:
     """Search the index at ``index_dir`` for ``text``."""
-    from newsearch.querying import parse_query
+    from newsearch.querying import bound_query, parse_query
     from newsearch.suggest import suggest
 
     options = options or SearchOptions()
@@ -60,6 +61,7 @@ def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | Non
     ix = store.open_for_reading(index_dir)
     parsed = parse_query(ix.schema, text, since=options.since, until=options.until, sources=options.sources)
     with ix.searcher(weighting=weighting()) as searcher:
+        parsed.query = bound_query(parsed.query, searcher.reader(), parsed.notes)
         results, groups = _ranked_groups(searcher, parsed, options)
         hits = hits_from_results(searcher, results, groups[options.offset : options.offset + options.limit], options.offset)
         total = len(results)
@@ -95,9 +97,7 @@ def _ranked_groups(searcher, parsed, options: SearchOptions):
     wanted = options.offset + options.limit
     fetch = wanted if not options.group_duplicates else wanted * 2 + 10
     while True:
-        results = searcher.search(
-            parsed.query, filter=parsed.filter, limit=fetch, sortedby=sortedby, terms=True
-        )
+        results = _timed_search(searcher, parsed, limit=fetch, sortedby=sortedby)
         if not options.group_duplicates:
             return results, [[i] for i in range(min(wanted, len(results)))]
         fingerprints = searcher.reader().column_reader("fingerprint")
@@ -107,6 +107,21 @@ def _ranked_groups(searcher, parsed, options: SearchOptions):
         if len(groups) >= wanted or fetch >= len(results):
             return results, list(groups.values())
         fetch *= 2
+
+
+def _timed_search(searcher, parsed, **kwargs):
+    """searcher.search, stopped after SEARCH_SECONDS with the hits found so far."""
+    from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+    inner = searcher.collector(terms=True, filter=parsed.filter, **kwargs)
+    collector = TimeLimitCollector(inner, timelimit=SEARCH_SECONDS)
+    try:
+        searcher.search_with_collector(parsed.query, collector)
+    except TimeLimit:
+        note = f"search stopped after {SEARCH_SECONDS:g} s: results are partial — try more specific words"
+        if note not in parsed.notes:
+            parsed.notes.append(note)
+    return collector.results()
 
 
 def hits_from_results(searcher, results, groups: list[list[int]], offset: int) -> list[Hit]:
