@@ -10,14 +10,13 @@ next run picks up the rest.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from newsearch import dedup
 from newsearch import files as filestore
 from newsearch import store
 from newsearch.errors import IndexLocked
@@ -56,23 +55,17 @@ class IndexReport:
 
 ProgressFn = Callable[[int, int | None], None]
 
-_WORDS = re.compile(r"\w+")
-
-
-def fingerprint(article: Article) -> str:
-    """Identical text, whatever its spacing, case or punctuation, shares a fingerprint."""
-    words = _WORDS.findall((article.title + " " + article.body).lower())
-    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:16]
-
-
 def article_document(article: Article) -> dict:
     """The Whoosh document for an article (None values omitted)."""
+    words = dedup.words_of(f"{article.title}\n{article.body}")
     doc = {
         "id": article.id,
         "path": article.path,
         "title": article.title or "",
         "body": article.body or "",
-        "fingerprint": fingerprint(article),
+        "names": f"{article.title}\n{article.body}",
+        "fingerprint": dedup.fingerprint(words),
+        "sketch": dedup.sketch(words),
     }
     if article.source:
         doc["source"] = article.source

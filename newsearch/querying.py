@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from whoosh import qparser, query as wq
 
 from newsearch.errors import BadQuery
+from newsearch.names import query_names
 from newsearch.schema import FIELD_BOOSTS
 
 USER_FIELDS = {"title", "body", "source", "author", "section", "date"}
@@ -25,6 +26,8 @@ _DATE_CLAUSE = re.compile(r"(?<!\S)date:(\[[^\]]*\]|\S*)", re.IGNORECASE)
 _SOURCE_CLAUSE = re.compile(r"(?<!\S)source:(\"[^\"]*\"|\S*)", re.IGNORECASE)
 _FIELD_PREFIX = re.compile(r"(?<![\w/])([A-Za-z_]\w*):(?!//)")
 _EMPTY_FIELD = re.compile(r"(?<![\w/])([A-Za-z_]\w*):(?=\s|$|\))")
+_PHRASE = re.compile(r'"[^"]*"')
+_FIELD_CLAUSE = re.compile(r"\w+:(\([^)]*\)|\S+)")
 _RANGE = re.compile(r"^\[\s*(.*?)\s+to\s+(.*?)\s*\]$", re.IGNORECASE)
 
 
@@ -89,6 +92,7 @@ def parse_query(
         query = _parse_words(schema, words)
         if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
             raise BadQuery(f"nothing to search for in {words!r}")
+        query = _prefer_names(query, words)
     combined = filters[0] if len(filters) == 1 else (wq.And(filters) if filters else None)
     return ParsedQuery(query=query, filter=combined, notes=notes, words=words)
 
@@ -122,6 +126,19 @@ def _require_fielded(query: wq.Query) -> wq.Query:
 def _is_fielded(query: wq.Query) -> bool:
     """Free words expand to an Or over several fields; ``title:x`` stays one fielded clause."""
     return getattr(query, "fieldname", None) is not None
+
+
+NAME_BOOST = 1.5
+
+
+def _prefer_names(query: wq.Query, words: str) -> wq.Query:
+    """Rank articles using a capitalised query word as a name above those using it as a word."""
+    free = _FIELD_CLAUSE.sub(" ", _PHRASE.sub(" ", words))
+    names = query_names(free)
+    if not names:
+        return query
+    clauses = [wq.Term("names", name, boost=NAME_BOOST) for name in names]
+    return wq.AndMaybe(query, clauses[0] if len(clauses) == 1 else wq.Or(clauses))
 
 
 def source_filter(schema, names: list[str]) -> wq.Query:

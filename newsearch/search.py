@@ -100,13 +100,30 @@ def _ranked_groups(searcher, parsed, options: SearchOptions):
         results = _timed_search(searcher, parsed, limit=fetch, sortedby=sortedby)
         if not options.group_duplicates:
             return results, [[i] for i in range(min(wanted, len(results)))]
-        fingerprints = searcher.reader().column_reader("fingerprint")
-        groups: dict[str, list[int]] = {}
-        for position, (docnum, _score) in enumerate(results.items()):
-            groups.setdefault(fingerprints[docnum] or f"#{docnum}", []).append(position)
+        groups = group_copies(searcher, [docnum for docnum, _score in results.items()])
         if len(groups) >= wanted or fetch >= len(results):
-            return results, list(groups.values())
+            return results, groups
         fetch *= 2
+
+
+def group_copies(searcher, docnums: list[int]) -> list[list[int]]:
+    """Group result positions whose articles are copies of each other, keeping rank order."""
+    from newsearch.dedup import NEAR_DUPLICATE, resemblance
+
+    fingerprints = searcher.reader().column_reader("fingerprint")
+    groups: list[list[int]] = []
+    leaders: list[tuple[str, str]] = []  # (fingerprint, sketch) of each group's first article
+    for position, docnum in enumerate(docnums):
+        fingerprint = fingerprints[docnum]
+        sketch = searcher.stored_fields(docnum).get("sketch", "")
+        for group, (lead_fingerprint, lead_sketch) in zip(groups, leaders):
+            if (fingerprint and fingerprint == lead_fingerprint) or resemblance(sketch, lead_sketch) >= NEAR_DUPLICATE:
+                group.append(position)
+                break
+        else:
+            groups.append([position])
+            leaders.append((fingerprint, sketch))
+    return groups
 
 
 def _timed_search(searcher, parsed, **kwargs):
