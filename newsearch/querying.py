@@ -27,6 +27,7 @@ _SOURCE_CLAUSE = re.compile(r"(?<!\S)source:(\"[^\"]*\"|\S*)", re.IGNORECASE)
 _FIELD_PREFIX = re.compile(r"(?<![\w/])([A-Za-z_]\w*):(?!//)")
 _EMPTY_FIELD = re.compile(r"(?<![\w/])([A-Za-z_]\w*):(?=\s|$|\))")
 _PHRASE = re.compile(r'"[^"]*"')
+_NEGATED = re.compile(r"(?:\bNOT\s+|(?<!\S)-)\S+")
 _FIELD_CLAUSE = re.compile(r"\w+:(\([^)]*\)|\S+)")
 _RANGE = re.compile(r"^\[\s*(.*?)\s+to\s+(.*?)\s*\]$", re.IGNORECASE)
 
@@ -111,16 +112,29 @@ def _parse_words(schema, words: str) -> wq.Query:
 
 
 def _require_fielded(query: wq.Query) -> wq.Query:
-    """Make fielded clauses required: ``title:blinken kyiv`` needs blinken in the title."""
+    """Give the implicit OR of free words the meaning people expect.
+
+    Fielded clauses are required (``title:blinken kyiv`` needs blinken in the
+    title), and ``NOT x`` excludes x (with OR grouping, Whoosh would read
+    ``blair NOT howard`` as "blair, or anything without howard").
+    """
     if not isinstance(query, wq.Or):
         return query
+    negative = [q.query for q in query.subqueries if isinstance(q, wq.Not)]
     required = [q for q in query.subqueries if _is_fielded(q)]
-    optional = [q for q in query.subqueries if not _is_fielded(q)]
-    if not required or not optional:
-        return query
-    must = required[0] if len(required) == 1 else wq.And(required)
-    should = optional[0] if len(optional) == 1 else wq.Or(optional, scale=0.9)
-    return wq.AndMaybe(must, should)
+    optional = [q for q in query.subqueries if not _is_fielded(q) and not isinstance(q, wq.Not)]
+    if required and optional:
+        must = required[0] if len(required) == 1 else wq.And(required)
+        should = optional[0] if len(optional) == 1 else wq.Or(optional, scale=0.9)
+        query = wq.AndMaybe(must, should)
+    elif required or optional:
+        parts = required or optional
+        query = parts[0] if len(parts) == 1 else (wq.And(parts) if required else wq.Or(parts, scale=0.9))
+    else:
+        query = wq.Every()
+    if negative:
+        query = wq.AndNot(query, negative[0] if len(negative) == 1 else wq.Or(negative))
+    return query
 
 
 def _is_fielded(query: wq.Query) -> bool:
@@ -133,7 +147,7 @@ NAME_BOOST = 1.5
 
 def _prefer_names(query: wq.Query, words: str) -> wq.Query:
     """Rank articles using a capitalised query word as a name above those using it as a word."""
-    free = _FIELD_CLAUSE.sub(" ", _PHRASE.sub(" ", words))
+    free = _NEGATED.sub(" ", _FIELD_CLAUSE.sub(" ", _PHRASE.sub(" ", words)))
     names = query_names(free)
     if not names:
         return query

@@ -66,7 +66,7 @@ def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | Non
         hits = hits_from_results(searcher, results, groups[options.offset : options.offset + options.limit], options.offset)
         total = len(results)
         facets = facet_counts(searcher, parsed.query, parsed.filter, options.facets) if options.facets else None
-        suggestion = suggest(searcher, parsed.words) if total < SUGGEST_BELOW and parsed.words else None
+        suggestion = suggest(searcher, parsed.words, few_hits=total < SUGGEST_BELOW) if parsed.words else None
     took_ms = (time.perf_counter() - started) * 1000
     return SearchResult(
         query=text,
