@@ -102,7 +102,8 @@ def _parse_words(schema, words: str) -> wq.Query:
     parser = qparser.MultifieldParser(
         list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
     )
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # +word and -word only at the start of a word: "Anglo-Irish" is one word, not "Anglo NOT Irish".
+    parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     parser.remove_plugin_class(qparser.BoostPlugin)  # "^" in pasted text is not a boost
     try:
         query = parser.parse(words, normalize=False)

@@ -20,8 +20,8 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),
-        title=TEXT(analyzer=text, stored=True, phrase=True),
-        body=TEXT(analyzer=text, stored=True, phrase=True),
+        title=TEXT(analyzer=text, stored=True, phrase=True, multitoken_query="phrase"),
+        body=TEXT(analyzer=text, stored=True, phrase=True, multitoken_query="phrase"),
         source=TEXT(analyzer=names, stored=True, phrase=True),
         # Lowercased source for exact filters and facets (--source, --facet source).
         source_key=ID(stored=False, sortable=True),

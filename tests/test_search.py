@@ -145,3 +145,9 @@ def test_stats_counts_articles(politics_index, runner):
     assert data["index_bytes"] > 100_000
     text = invoke(runner, "stats", "--index", politics_index).stdout
     assert text.startswith("417 articles")
+
+
+def test_hyphenated_words_are_words_not_exclusions(politics_index, runner):
+    result = query(runner, politics_index, "pre-election", "--limit", "20", "--all")
+    assert result["total"] > 0
+    assert all(re.search(r"pre-election", text_of(hit), re.IGNORECASE) for hit in result["hits"])
