@@ -1,0 +1,410 @@
+"""Raw text -> Article: title, date, source, author, section and a clean body.
+
+Text scrapes of news pages share a shape even when every site differs: some
+navigation, a section label, the headline, a standfirst, a byline and a date
+line (the "meta block"), then paragraphs peppered with boilerplate ("Share",
+"Advertisement"), and a footer that names the publisher ("© 2024 The Taipei
+Times", "Sign up to The Independent's newsletter"). The extractor finds the meta
+block first and takes the headline from just above it, so it needs no per-site
+rules. It is pure regex work on a bounded prefix of the text: the indexer runs
+it on tens of thousands of files.
+
+JSON records (crawler dumps) go through :func:`article_from_record`, which maps
+the usual key names and cleans each field the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
+
+from newsearch.dates import ParsedDate, find_date, infer_dayfirst, parse_field
+from newsearch.models import Article
+
+# Bodies longer than this are cut: a news article is a few thousand characters,
+# and a 50 MB "article" is a log file or a dump that would bloat the index.
+MAX_BODY_CHARS = 1_000_000
+# Only this many non-empty lines are searched for title, byline and date.
+HEADER_LINES = 80
+# Lines this long are paragraphs, never headlines or meta lines.
+MAX_TITLE_CHARS = 300
+
+# --- Unicode clean-up -------------------------------------------------------------
+
+# Spaces that are not U+0020: no-break, en/em/thin/hair, narrow no-break, ideographic...
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Zero-width characters, BOMs, bidi marks and soft hyphens: invisible, and they split words.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
+# C0 and C1 controls (ESC included) except tab and newline; DEL too.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t]+")
+_MANY_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_line(text: str) -> str:
+    """One line of display text: NFC, odd spaces -> space, no controls, collapsed, stripped."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text))
+    text = _CONTROLS.sub(" ", text.replace("\r", " ").replace("\n", " "))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_block(text: str) -> str:
+    """Multi-line text: each line cleaned as by :func:`clean_line`, paragraphs kept."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROLS.sub(" ", _INVISIBLE.sub("", _ODD_SPACES.sub(" ", text)))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _MANY_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def cap_body(text: str) -> str:
+    """Cut at :data:`MAX_BODY_CHARS`, at a paragraph or word boundary when one is near."""
+    if len(text) <= MAX_BODY_CHARS:
+        return text
+    cut = text.rfind("\n", MAX_BODY_CHARS - 2000, MAX_BODY_CHARS)
+    if cut < 0:
+        cut = text.rfind(" ", MAX_BODY_CHARS - 200, MAX_BODY_CHARS)
+    return text[: cut if cut > 0 else MAX_BODY_CHARS].rstrip()
+
+
+# --- line classes -----------------------------------------------------------------
+
+_I = re.IGNORECASE
+# Whole lines that are page furniture, not article text.
+_BOILERPLATE = re.compile(
+    r"(?:advertisements?|advertising|anzeige|publicité|publicidad|pubblicità|reklama|werbung"
+    r"|sponsored(?: content)?|promote your business|ad|ads|ad unit.*|article (?:start|end)"
+    r"|share(?: this(?: article| story| page| item)?)?(?: on| via| with)?(?: \w+)?|share this story\s*:.*"
+    r"|(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|tumblr|telegram|flipboard|email|e-mail"
+    r"|print|copy link|copied|link copied|link is copied|click to copy|save|saved|bookmark|comments?"
+    r"|mail|sms|messenger|bluesky|threads|copy|send|cancel|link|gettr|gab|truth)"
+    r"|email link|copy link url(?:copied!?)?|show more sharing options|read more|read next|more about|related"
+    r"|related (?:articles?|stories|content|topics|coverage)|recommended(?: stories)?|trending(?: now)?"
+    r"|(?:sign up|subscribe|register)\b.{0,80}|.{0,60}\bnewsletters?\b.{0,40}"
+    r"|leave a (?:comment|reply)|\d+ comments?|join the conversation|comments? \(\d+\)"
+    r"|skip to (?:main )?content|listen to (?:this )?article.*|\d+\s*min(?:ute)?s? read|\d+ of \d+\s*\|?"
+    r"|(?:image|photo|picture|video)(?: credit)?s?\s*:.*|getty images|ap photo|reuters|afp|pa|epa"
+    r"|watch|play now|video (?:loading|unavailable)|click to play.*|follow us.*|log in|sign in.*"
+    r"|back to top|top of page|next article|previous article|advertisement\W*|you might also like.*"
+    r"|all rights reserved.*|loading\W*|please enable javascript.*|to view this video please enable javascript.*"
+    r"|.{0,40}\bcookies?\b.{0,80}|(?:accept|reject) all)",
+    _I,
+)
+_BYLINE = re.compile(r"(?i:by|von|par|por|di|door|av|af|przez|autor|written by)\s*:?\s+(?P<name>[A-ZÀ-Þ].{1,80})")
+_BYLINE_WORD = re.compile(r"(?:by|von|par|por|di|door|av|af|autor(?:in)?|author(?: of the article)?|written by)\s*:?", _I)
+_STAFF = re.compile(r"(?:by\s+)?(?P<pub>[A-Z][\w.&'’ -]{0,40}?)\s+(?:Staff|Newsroom|Editorial Team|News Desk|Desk)(?: Writers?| Reporters?)?")
+_AGENCIES = {
+    "ap": "Associated Press", "associated press": "Associated Press", "the associated press": "Associated Press",
+    "reuters": "Reuters", "thomson reuters": "Reuters", "afp": "AFP", "agence france-presse": "AFP",
+    "dpa": "dpa", "upi": "UPI", "pa": "PA Media", "pa media": "PA Media", "press association": "PA Media",
+    "bloomberg": "Bloomberg", "ansa": "ANSA", "efe": "EFE", "apa": "APA", "kyodo": "Kyodo", "xinhua": "Xinhua",
+}
+_AGENCY_BYLINE = re.compile(
+    r"(?:by\s+)?(?P<agency>(?:the )?associated press|reuters|afp|agence france-presse|pa media|press association"
+    r"|bloomberg|dpa|upi)(?:\s+in\s+[A-Z][\w .'’-]{1,40}|\s+staff|\s+reporters?)?",
+    _I,
+)
+_DATELINE = re.compile(r"^[^\n()]{0,80}?\((?P<agency>Reuters|AP|AFP|dpa|UPI|PA|Bloomberg|ANSA|EFE)\)\s*[-—–]")
+_ORIGINALLY = re.compile(
+    r"(?:this (?:content|article|story|post|piece|report|item) )?(?:was |has been |is )?"
+    r"(?:originally|first)\s+(?:appeared|published|posted|ran)\s+(?:on|in|at|by)\s+(?P<src>[^.!?]{2,60}?)\s*[.!]?",
+    _I,
+)
+_SOURCE_LABEL = re.compile(r"(?:source|sources|quelle|fuente|fonte|źródło)\s*:\s*(?P<src>[^\n]{2,60}?)\.?", _I)
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|[a-z0-9]+(?:[-_][a-z0-9:!?'’.,&]*){3,}/?", _I)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_MARKDOWN_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
+_CREDIT = re.compile(r"getty images|photo:|photograph:|image:|©|\bcredit\b|/ ?(?:ap|afp|reuters|epa)\b|istock|shutterstock", _I)
+_SIGNATURE = re.compile(r"(?:reuters?|\(?ap\)?|afp|dpa|ends|-?30-|###)\.?", _I)
+# Words that may sit on a date line beside the date itself.
+_DATE_WORDS = frozenset(
+    "published posted updated last on at am pm a.m. p.m. uhr um and utc gmt bst cet cest est edt et pt pst pdt "
+    "ist jst kst veröffentlicht aktualisiert stand publié mis à jour le el de del publicado actualizado "
+    "pubblicato aggiornato il alle the date time min read first modified mins gepubliceerd op hours ago"
+    .split()
+)
+_WEEKDAYS = frozenset(
+    "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w.'’-]*")
+
+
+def _is_boilerplate(line: str) -> bool:
+    return len(line) <= 140 and _BOILERPLATE.fullmatch(line.rstrip(" .:!|›»>")) is not None
+
+
+def _date_of_line(line: str, dayfirst: bool | None) -> ParsedDate | None:
+    """The date a line states, if the line is essentially a date (not a sentence mentioning one)."""
+    if len(line) > 90 or not any(c.isdigit() for c in line):
+        return None
+    found = find_date(line, dayfirst=dayfirst)
+    if found is None:
+        return None
+    rest = line[: found.start] + " " + line[found.end:]
+    others = [w for w in _WORD.findall(rest)
+              if w.lower().strip(".") not in _DATE_WORDS and w.lower().strip(".,") not in _WEEKDAYS]
+    return found if len(others) <= 3 else None
+
+
+def _titleish(line: str, min_words: int) -> bool:
+    if len(line) > MAX_TITLE_CHARS or not line[:1].isupper() and not line[:1].isdigit() and not line[:1] in "\"'‘“«¡¿":
+        return False
+    if line.endswith((":", ",", ";")) or (line.endswith(".") and not line.endswith("...")):
+        return False
+    if _is_boilerplate(line) or _CREDIT.search(line) or _URLISH.fullmatch(line):
+        return False
+    words = line.split()
+    if len(words) < min_words or len(words) > 45:
+        return False
+    return sum(c.isalpha() for c in line) >= 0.5 * len(line.replace(" ", ""))
+
+
+def _section_of(line: str) -> bool:
+    words = line.split()
+    return 1 <= len(words) <= 4 and len(line) <= 40 and not any(c.isdigit() for c in line) \
+        and not _is_boilerplate(line) and line[:1].isupper() and not line.endswith((".", "?", "!", ":"))
+
+
+# --- the publisher, from how a page talks about itself ---------------------------------
+
+_NAME = r"(?P<name>(?:[Tt]he |[Ll][ae] |[Ee]l |[Dd]ie |[Dd]er )?[A-Z][\w.'’&-]*(?:\s(?:(?:of|and|&|de|del|della|di|du|des|für|y)\s)?[A-Z][\w.'’&-]*){0,4})"
+_SELF_REFERENCES = [
+    re.compile(p, re.MULTILINE)
+    for p in (
+        r"^Share this [Ss]tory\s*:\s*" + _NAME + r"\s*$",
+        r"(?:emails?|updates|news|stories|offers|access|journalism|reporting|newsletters?|alerts)\s+(?:from|to|by)\s+(?:the\s+)?" + _NAME,
+        r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up)\s+to\s+(?:the\s+)?" + _NAME,
+        r"(?:^About|^More from|[Ss]upport|^Follow)\s+(?:the\s+)?" + _NAME + r"\s*$",
+        _NAME + r"(?:'s?|’s?)?\s+(?:ePaper|App|Premium|Plus|[Nn]ewsletters?|[Ss]ubscription|[Ww]ebsite|[Hh]omepage|home)\b",
+        r"^\(\s*" + _NAME + r"\s*\)\s*$",
+        _NAME + r"\.?\s*©",
+        r"©\s*(?:[Cc]opyright\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?" + _NAME,
+        r"[Cc]opyright\s*(?:©|\([Cc]\))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?" + _NAME,
+        r"\b(?:for|/)\s+" + _NAME + r"\)?\s*$",
+        r"(?:[Aa]ll rights reserved|[Tt]erms|[Pp]rivacy [Pp]olicy)\s+(?:of|by)\s+(?:the\s+)?" + _NAME,
+    )
+]
+# Names that turn up in those contexts without being the publisher.
+_NOT_PUBLISHERS = frozenset(
+    "facebook twitter x instagram google whatsapp linkedin reddit youtube tiktok apple android ios "
+    "getty getty images ap afp reuters epa pa shutterstock istock alamy the all our this you i we it "
+    "privacy terms cookies cookie the associated press associated press bloomberg dpa us uk eu"
+    .split()
+) | {"getty images", "associated press", "the associated press", "privacy policy", "terms of use"}
+
+
+def _publisher_from_references(text: str) -> str | None:
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for pattern in _SELF_REFERENCES:
+        for m in pattern.finditer(text):
+            name = m.group("name").strip(" .’'")
+            name = re.sub(r"(?:'s|’s)$", "", name)
+            if name.lower() in _NOT_PUBLISHERS or len(name) < 2 or name.isdigit():
+                continue
+            counts[name] += 1
+            first_seen.setdefault(name, m.start())
+    if not counts:
+        return None
+    # Most mentioned; "The Independent" and "Independent" count together.
+    merged: Counter[str] = Counter()
+    for name, n in counts.items():
+        merged[re.sub(r"^(?:the|la|le|el|die|der) ", "", name, flags=_I)] += n
+    best = max(merged, key=lambda k: (merged[k], -min(first_seen[n] for n in counts
+                                                     if n.lower().endswith(k.lower()))))
+    variants = [n for n in counts if re.sub(r"^(?:the|la|le|el|die|der) ", "", n, flags=_I) == best]
+    return max(variants, key=lambda n: (counts[n], len(n)))
+
+
+# --- text -> Article ---------------------------------------------------------------
+
+
+def _strip_markup(line: str) -> str:
+    line = _MARKDOWN_HEADING.sub("", line)
+    m = _MARKDOWN_EMPHASIS.match(line)
+    return m.group(2).strip() if m else line
+
+
+def extract_text(text: str, *, id: str, path: str, language: str | None = None) -> Article:
+    """An Article from the text of a scraped page, a plain-text or Markdown file.
+
+    Never raises on odd text; a text without a title line gets its first line.
+    """
+    text = text[: MAX_BODY_CHARS * 2]
+    lines = [clean_line(line) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return Article(id=id, path=path, language=language)
+    head = [_strip_markup(line) for line in lines[:HEADER_LINES]]
+    dayfirst = infer_dayfirst("\n".join(head))
+
+    meta: set[int] = set()  # header lines that are byline, date or attribution, not body
+    author = source = None
+    date: ParsedDate | None = None
+    date_index = byline_index = None
+    updated_date: tuple[int, ParsedDate] | None = None
+    for i, line in enumerate(head):
+        if len(line) > MAX_TITLE_CHARS:
+            continue
+        if (m := _STAFF.fullmatch(line)) and len(line.split()) <= 6:
+            author = author or line.removeprefix("By ").removeprefix("by ")
+            source = source or m.group("pub").strip()
+            meta.add(i)
+            byline_index = i if byline_index is None else byline_index
+        elif _AGENCY_BYLINE.fullmatch(line):
+            agency = _AGENCY_BYLINE.fullmatch(line).group("agency").lower()
+            author = author or _AGENCIES.get(agency, line)
+            meta.add(i)
+            byline_index = i if byline_index is None else byline_index
+        elif (m := _BYLINE.fullmatch(line)) and len(m.group("name").split()) <= 10:
+            author = author or _clean_author(m.group("name"))
+            meta.add(i)
+            byline_index = i if byline_index is None else byline_index
+        elif _BYLINE_WORD.fullmatch(line) and i + 1 < len(head) and len(head[i + 1].split()) <= 8:
+            author = author or _clean_author(head[i + 1])
+            meta.update((i, i + 1))
+            byline_index = i if byline_index is None else byline_index
+        elif (m := _ORIGINALLY.fullmatch(line)) or (m := _SOURCE_LABEL.fullmatch(line)):
+            source = source or clean_line(m.group("src")).removeprefix("the ")
+            meta.add(i)
+        elif (found := _date_of_line(line, dayfirst)) is not None:
+            meta.add(i)
+            if re.match(r"\W*(?:last )?(?:updated|aktualisiert|mis à jour|actualizado)", line, _I):
+                updated_date = updated_date or (i, found)
+            elif date is None:
+                date, date_index = found, i
+    if date is None and updated_date is not None:
+        date_index, date = updated_date
+
+    anchors = [i for i in (date_index, byline_index) if i is not None]
+    title_index = _find_title(head, min(anchors) if anchors else None, meta)
+    title = head[title_index] if title_index is not None else head[0]
+    title_index = 0 if title_index is None else title_index
+
+    section = None
+    for j in range(title_index - 1, max(-1, title_index - 4), -1):
+        if j not in meta and _section_of(head[j]):
+            section = head[j]
+            break
+
+    body_lines = []
+    for i, line in enumerate(lines[title_index + 1:], start=title_index + 1):
+        if i < HEADER_LINES and (i in meta or _URLISH.fullmatch(line) or line == title):
+            continue
+        if _is_boilerplate(line) or _ORIGINALLY.fullmatch(line):
+            continue
+        body_lines.append(line)
+    while body_lines and _SIGNATURE.fullmatch(body_lines[-1]):
+        body_lines.pop()
+    body = cap_body("\n\n".join(body_lines))
+
+    if source is None:
+        for line in body_lines[:3]:
+            if m := _DATELINE.match(line):
+                source = _AGENCIES.get(m.group("agency").lower(), m.group("agency"))
+                break
+        source = _publisher_from_references(text[:200_000]) or source
+
+    return Article(
+        id=id, path=path, title=clean_line(title), body=body,
+        date=date.when if date else None, date_text=date.text if date else None,
+        source=source, author=author, section=section, language=language,
+    )
+
+
+def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | None:
+    """Index of the headline: the first title-like line just above the meta block, else near the top."""
+    if anchor is not None:
+        for min_words in (4, 2):
+            for j in range(max(0, anchor - 12), anchor):
+                if j not in meta and _titleish(head[j], min_words):
+                    return j
+    for min_words in (4, 3):
+        for j in range(min(len(head), 25)):
+            if j not in meta and _titleish(head[j], min_words):
+                return j
+    return None
+
+
+def _clean_author(name: str) -> str | None:
+    name = clean_line(name).strip(" ,;|")
+    name = re.sub(r"\s*[|,]?\s*(?:Updated|Published|Posted)\b.*$", "", name, flags=_I)
+    return name or None
+
+
+# --- JSON records -> Article ---------------------------------------------------------
+
+_TITLE_KEYS = ("title", "headline", "name", "Title", "Headline")
+_BODY_KEYS = ("body", "text", "maintext", "content", "article", "full_text", "fulltext", "articleBody",
+              "description", "summary", "Body", "Text", "Content")
+_DATE_KEYS = ("date", "published", "date_publish", "published_at", "publishedAt", "datePublished",
+              "pubdate", "pub_date", "publish_date", "timestamp", "time", "created_at", "date_published",
+              "Date", "date_modify", "date_download")
+_SOURCE_KEYS = ("source", "publisher", "source_domain", "source_name", "site_name", "sitename", "site",
+                "outlet", "domain", "Source")
+_AUTHOR_KEYS = ("author", "authors", "byline", "creator", "Author")
+_SECTION_KEYS = ("section", "category", "categories", "topic")
+_LANGUAGE_KEYS = ("language", "lang", "inLanguage", "locale")
+
+
+def _first(record: Mapping, keys: tuple[str, ...]) -> object:
+    for key in keys:
+        value = record.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def _as_name(value: object) -> str | None:
+    """A display name from a string, a {"name": ...} object or a list of them."""
+    if isinstance(value, str):
+        return clean_line(value)[:200] or None
+    if isinstance(value, Mapping):
+        return _as_name(value.get("name") or value.get("title"))
+    if isinstance(value, (list, tuple)):
+        names = [n for n in (_as_name(v) for v in value[:20]) if n]
+        return ", ".join(dict.fromkeys(names))[:300] or None
+    return None
+
+
+def language_code(value: object) -> str | None:
+    """ISO 639-1 from "en", "en-GB", "en_US", "English"-free forms; None when unsure."""
+    if not isinstance(value, str):
+        return None
+    m = re.match(r"\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)?\s*$", value)
+    return m.group(1).lower() if m else None
+
+
+def article_from_record(record: Mapping, *, id: str, path: str,
+                        now: datetime | None = None) -> Article | None:
+    """An Article from one crawler record; None when it has neither title nor text."""
+    title = _first(record, _TITLE_KEYS)
+    body = _first(record, _BODY_KEYS)
+    title = clean_line(title) if isinstance(title, str) else ""
+    body = clean_block(body[: MAX_BODY_CHARS * 2]) if isinstance(body, str) else ""
+    if not title and not body:
+        return None
+    body_lines = body.split("\n")
+    while body_lines and _SIGNATURE.fullmatch(body_lines[-1].strip()):
+        body_lines.pop()
+        while body_lines and not body_lines[-1].strip():
+            body_lines.pop()
+    body = cap_body("\n".join(body_lines))
+    when = parse_field(_first(record, _DATE_KEYS), now=now)
+    url = record.get("url") or record.get("link")
+    return Article(
+        id=id, path=path, title=title[:MAX_TITLE_CHARS * 2], body=body,
+        date=when.when if when else None, date_text=when.text if when else None,
+        source=_as_name(_first(record, _SOURCE_KEYS)),
+        author=_as_name(_first(record, _AUTHOR_KEYS)),
+        section=_as_name(_first(record, _SECTION_KEYS)),
+        url=clean_line(url) if isinstance(url, str) else None,
+        language=language_code(_first(record, _LANGUAGE_KEYS)),
+    )

@@ -1,0 +1,90 @@
+"""Bytes -> text: sniff binary content and decode the encodings news files really use.
+
+UTF-8 (with or without BOM) is tried first and strictly; UTF-16 only with a
+BOM; anything else is read as Windows-1252, the superset of Latin-1 that old
+archives (``bbc/sport/199.txt``) and Windows editors write, with the five bytes
+1252 leaves undefined mapped as in Latin-1 so nothing becomes U+FFFD. A
+Windows-1252 reading full of C1 controls or letter salad means the bytes are
+something else (Cyrillic, Shift-JIS...): then charset-normalizer, imported only
+for those rare files, has the last word.
+
+Only a bounded prefix is decoded: past :data:`MAX_DECODE_BYTES` an article is
+cut anyway (see ``newsearch.extract.MAX_BODY_CHARS``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+# Four bytes per character at most in UTF-8: enough for MAX_BODY_CHARS plus a header.
+MAX_DECODE_BYTES = 4_200_000
+SNIFF_BYTES = 8192
+
+_MAGIC = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF", b"PK\x03\x04", b"\x1f\x8b",
+    b"BM", b"RIFF", b"\x7fELF", b"MZ", b"\xca\xfe\xba\xbe", b"ID3", b"OggS", b"fLaC",
+    b"\x00\x00\x01\x00", b"II*\x00", b"MM\x00*", b"SQLite format 3", b"7z\xbc\xaf", b"Rar!",
+)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Characters a Windows-1252 reading produces from bytes that were not Windows-1252.
+_SUSPECT = re.compile(r"[\x80-\x9f]")
+
+
+def sniff_binary(data: bytes) -> bool:
+    """True for images, archives, executables and anything with NUL bytes up front."""
+    head = data[:SNIFF_BYTES]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if head.startswith(_MAGIC) and not head.startswith(b"BM") or head.startswith(b"BM") and b"\x00" in head[:64]:
+        return True
+    return b"\x00" in head
+
+
+def _cp1252(data: bytes) -> str:
+    # The five undefined bytes decode as their Latin-1 (C1) characters rather than failing.
+    return data.decode("cp1252", errors="latin1fallback")
+
+
+def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start:error.end]
+    return bad.decode("latin-1"), error.end
+
+
+codecs.register_error("latin1fallback", _latin1_fallback)
+
+
+def decode(data: bytes, limit: int | None = MAX_DECODE_BYTES) -> str:
+    """The text of a file's bytes (a prefix of at most ``limit`` bytes). Never raises."""
+    limit = len(data) + 1 if limit is None else limit
+    data = data[:limit]
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+            return decoder.decode(data, final=False)
+    try:
+        # final=False: a prefix cut inside a multi-byte character is not an error.
+        return codecs.getincrementaldecoder("utf-8")(errors="strict").decode(data, final=len(data) < limit)
+    except UnicodeDecodeError:
+        pass
+    text = _cp1252(data)
+    if len(_SUSPECT.findall(text[:20000])) > 2:
+        better = _charset_normalizer(data)
+        if better is not None:
+            return better
+    return text
+
+
+def _charset_normalizer(data: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - optional
+        return None
+    try:
+        best = from_bytes(data[:200_000]).best()
+        if best is None:
+            return None
+        return data.decode(best.encoding, errors="replace")
+    except Exception:  # never let a detector failure lose the file
+        return None
