@@ -96,7 +96,10 @@ def _print_hit(out, hit) -> None:
     heading.append(one_line(hit.title) or "(untitled)", style="bold")
     out.print(heading)
     details = Text()
-    meta = [m for m in (hit.date and hit.date[:10], one_line(hit.source), one_line(hit.author)) if m]
+    source, author = one_line(hit.source), one_line(hit.author)
+    if source and author.startswith(source):  # "TRO · TRO Staff" says it twice
+        source = ""
+    meta = [m for m in (hit.date and hit.date[:10], source, author) if m]
     if meta:
         details.append(" · ".join(meta) + "\n", style="green")
     if hit.snippet:

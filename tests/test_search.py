@@ -151,3 +151,18 @@ def test_hyphenated_words_are_words_not_exclusions(politics_index, runner):
     result = query(runner, politics_index, "pre-election", "--limit", "20", "--all")
     assert result["total"] > 0
     assert all(re.search(r"pre-election", text_of(hit), re.IGNORECASE) for hit in result["hits"])
+
+
+def test_long_question_ranks_articles_matching_more_of_it_higher(politics_index, runner):
+    question = "what did the chancellor say about tax cuts and spending in the budget before the election zanzibar"
+    result = query(runner, politics_index, question, "--limit", "60", "--all")
+    assert result["total"] > 60  # no article has "zanzibar", yet the question is answered
+    content = ["chancellor", "tax", "cut", "spending", "budget", "election"]
+
+    def coverage(hit):
+        text = text_of(hit).lower()
+        return sum(word in text for word in content)
+
+    top, tail = result["hits"][:10], result["hits"][-10:]
+    assert sum(map(coverage, top)) / 10 > sum(map(coverage, tail)) / 10 + 1
+    assert all(coverage(hit) >= 4 for hit in top)
