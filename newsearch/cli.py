@@ -77,7 +77,7 @@ def index_command(paths, index_dir, rebuild, wait, quiet, as_json):
 
     def on_wait():
         if not quiet:
-            err.print(f"another newsearch run is indexing into {index_dir}; waiting up to {wait:g}s …")
+            click.echo(f"another newsearch run is indexing into {index_dir}; waiting up to {wait:g}s …", err=True)
 
     report = index_paths(paths, index_dir, rebuild=rebuild, wait=wait, on_wait=on_wait)
     if as_json:

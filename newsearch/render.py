@@ -173,7 +173,8 @@ def print_skips(skips, out=None) -> None:
 
     out = out or console(stderr=True)
     for skip in skips:
-        out.print(Text(f"skipped {display_path(inert(skip.path))}: {inert(skip.reason)}", style="yellow"))
+        # One line per skip, never wrapped: people grep these.
+        out.print(Text(f"skipped {display_path(inert(skip.path))}: {inert(skip.reason)}", style="yellow"), soft_wrap=True)
 
 
 def print_stats(stats, out=None) -> None:

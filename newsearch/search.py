@@ -110,7 +110,9 @@ def group_copies(searcher, docnums: list[int]) -> list[list[int]]:
     """Group result positions whose articles are copies of each other, keeping rank order."""
     from newsearch.dedup import NEAR_DUPLICATE, resemblance
 
-    fingerprints = searcher.reader().column_reader("fingerprint")
+    from newsearch.columns import Column
+
+    fingerprints = Column(searcher, "fingerprint", default="")
     groups: list[list[int]] = []
     leaders: list[tuple[str, str]] = []  # (fingerprint, sketch) of each group's first article
     for position, docnum in enumerate(docnums):

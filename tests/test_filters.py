@@ -125,3 +125,18 @@ def test_bad_dates_are_usage_errors(news_index, runner):
         result = invoke(runner, "query", *args, "--index", news_index)
         assert result.exit_code == 2, args
         assert result.stderr.startswith("newsearch: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_undated_folder_then_dated_files_in_separate_runs(tmp_path, runner):
+    """Two segments, one without any dates: Whoosh's multi-segment column reader fails on that."""
+    index = tmp_path / "index"
+    undated = corpus("bbc", "tech")
+    assert invoke(runner, "index", undated, "--index", index, "--quiet").exit_code == 0
+    assert invoke(runner, "index", SEEDS, "--index", index, "--quiet").exit_code == 0
+    stats = json.loads(invoke(runner, "stats", "--index", index, "--json").stdout)
+    assert stats["first_date"] == stats["last_date"] == "2024-11-13"
+    assert stats["undated"] == stats["articles"] - 1
+    newest = hits(runner, index, "Blinken OR computer", "--sort", "-date")
+    assert newest[0]["date"] == "2024-11-13" and all(h["date"] is None for h in newest[1:])
+    timeline = json.loads(invoke(runner, "timeline", "Blinken OR computer", "--index", index, "--json").stdout)
+    assert timeline["counts"] == {"2024-11-13": 1}
