@@ -85,6 +85,7 @@ def parse_query(
         raise BadQuery(f"nothing after '{empty.group(1)}:' — give a word or \"phrase\" to look for in it")
 
     words = text.strip()
+    _note_unsearchable(schema, words, notes)
     if not words:
         if not filters:
             raise BadQuery("empty query — give words to search for")
@@ -210,6 +211,21 @@ def _check_balanced(text: str) -> None:
         raise BadQuery("unbalanced '(' in query")
     if text.count("[") != text.count("]"):
         raise BadQuery("unbalanced '[' in query — ranges look like date:[2024-11-01 TO 2024-11-30]")
+
+
+_SYNTAX = re.compile(r'^(?:AND|OR|NOT|TO|[-+*?()"\[\]{}<>=^~]+)$')
+
+
+def _note_unsearchable(schema, words: str, notes: list[str]) -> None:
+    """Say which typed words the index cannot search (punctuation, symbols)."""
+    analyzer = schema["body"].analyzer
+    dropped = [
+        chunk
+        for chunk in words.split()
+        if ":" not in chunk and not _SYNTAX.match(chunk) and not any(True for _ in analyzer(chunk))
+    ]
+    if dropped:
+        notes.append("ignored " + ", ".join(f"'{w}'" for w in dropped[:5]) + " (nothing searchable in it)")
 
 
 def _drop_unknown_fields(text: str, notes: list[str]) -> str:

@@ -174,3 +174,10 @@ def _strip_ansi(text: str) -> str:
     import re
 
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_words_that_cannot_be_searched_are_noted(seed_index, runner):
+    result = invoke(runner, "query", "Blinken & Kyiv", "--index", seed_index, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["notes"] == ["ignored '&' (nothing searchable in it)"]
+    assert "note: ignored '&'" in result.stderr
