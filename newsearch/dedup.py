@@ -42,15 +42,18 @@ def sketch(words: list[str]) -> str:
     return "".join(f"{h:08x}" for h in heapq.nsmallest(SKETCH_SIZE, hashes))
 
 
-def _decode(text: str) -> list[int]:
-    return [int(text[i : i + 8], 16) for i in range(0, len(text), 8)]
+def decode(text: str) -> frozenset[int]:
+    """A sketch as a set of hashes, for :func:`resemblance`."""
+    return frozenset(int(text[i : i + 8], 16) for i in range(0, len(text), 8))
 
 
-def resemblance(a: str, b: str) -> float:
-    """Estimated Jaccard resemblance of the 4-gram sets behind two sketches."""
-    if not a or not b:
+def resemblance(first: frozenset[int], second: frozenset[int]) -> float:
+    """Estimated Jaccard resemblance of the 4-gram sets behind two decoded sketches.
+
+    The SKETCH_SIZE smallest hashes of the union are a random sample of it; the
+    share of them found in both sketches estimates the share of 4-grams in common.
+    """
+    if not first or not second:
         return 0.0
-    first, second = _decode(a), _decode(b)
-    union_bottom = heapq.nsmallest(SKETCH_SIZE, set(first) | set(second))
-    both = set(first) & set(second)
-    return sum(1 for h in union_bottom if h in both) / len(union_bottom)
+    union_bottom = sorted(first | second)[:SKETCH_SIZE]
+    return sum(1 for h in union_bottom if h in first and h in second) / len(union_bottom)

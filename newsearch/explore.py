@@ -69,8 +69,8 @@ def similar(index_dir, article_id: str, limit: int = 10):
         fingerprint = Column(searcher, "fingerprint", default="")[docnum]
         same = wq.Or([wq.Term("id", article_id), wq.Term("fingerprint", fingerprint)]) if fingerprint else wq.Term("id", article_id)
         q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in terms])
-        results = searcher.search(q, mask=same, limit=limit, terms=True)
-        hits = hits_from_results(searcher, results, [[i] for i in range(len(results.top_n))], 0)
+        results = searcher.search(q, mask=same, limit=limit)
+        hits = hits_from_results(searcher, results, [[i] for i in range(len(results.top_n))], 0, q)
         total = len(results)
     return SearchResult(
         query=f"similar to {article_id}", total=total, took_ms=(time.perf_counter() - started) * 1000, hits=hits

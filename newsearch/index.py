@@ -65,7 +65,7 @@ def article_document(article: Article) -> dict:
         "body": article.body or "",
         "names": f"{article.title}\n{article.body}",
         "fingerprint": dedup.fingerprint(words),
-        "sketch": dedup.sketch(words),
+        "sketch": dedup.sketch(words).encode("ascii"),
     }
     if article.source:
         doc["source"] = article.source

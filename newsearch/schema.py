@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from newsearch.analysis import exact_analyzer, news_analyzer
 from newsearch.names import name_analyzer
@@ -35,5 +35,5 @@ def build_schema() -> Schema:
         date_text=STORED(),
         # Identical copies share a fingerprint; near-copies have similar sketches (dedup.py).
         fingerprint=ID(stored=True, sortable=True),
-        sketch=STORED(),
+        sketch=COLUMN(),  # a column, not stored fields: grouping reads it for every candidate
     )

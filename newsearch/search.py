@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from newsearch import store
 from newsearch.errors import ArticleNotFound
@@ -58,15 +59,15 @@ def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | Non
 
     options = options or SearchOptions()
     started = time.perf_counter()
-    ix = store.open_for_reading(index_dir)
-    parsed = parse_query(ix.schema, text, since=options.since, until=options.until, sources=options.sources)
-    with ix.searcher(weighting=weighting()) as searcher:
-        parsed.query = bound_query(parsed.query, searcher.reader(), parsed.notes)
-        results, groups = _ranked_groups(searcher, parsed, options)
-        hits = hits_from_results(searcher, results, groups[options.offset : options.offset + options.limit], options.offset)
-        total = len(results)
-        facets = facet_counts(searcher, parsed.query, parsed.filter, options.facets) if options.facets else None
-        suggestion = suggest(searcher, parsed.words, few_hits=total < SUGGEST_BELOW) if parsed.words else None
+    searcher = open_searcher(index_dir)
+    parsed = parse_query(searcher.schema, text, since=options.since, until=options.until, sources=options.sources)
+    parsed.query = bound_query(parsed.query, searcher.reader(), parsed.notes)
+    results, groups = _ranked_groups(searcher, parsed, options)
+    page = groups[options.offset : options.offset + options.limit]
+    hits = hits_from_results(searcher, results, page, options.offset, parsed.query)
+    total = len(results)
+    facets = facet_counts(searcher, parsed.query, parsed.filter, options.facets) if options.facets else None
+    suggestion = suggest(searcher, parsed.words, few_hits=total < SUGGEST_BELOW) if parsed.words else None
     took_ms = (time.perf_counter() - started) * 1000
     return SearchResult(
         query=text,
@@ -77,6 +78,31 @@ def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | Non
         suggestion=suggestion,
         facets=facets,
     )
+
+
+_SEARCHERS: dict[str, tuple[object, object]] = {}  # folder -> (index creation time, searcher)
+
+
+def open_searcher(index_dir: str | os.PathLike):
+    """A searcher on the latest commit, reused across queries in one process.
+
+    Opening the index maps its files (about 10 ms on BBC); a long-lived caller
+    (a test suite, a notebook, a server) pays it once per commit.
+    """
+    key = os.path.abspath(index_dir)
+    created, searcher = _SEARCHERS.pop(key, (None, None))
+    if searcher is not None:
+        try:
+            if created == store.read_meta(Path(key)).get("created") and searcher.up_to_date():
+                _SEARCHERS[key] = (created, searcher)
+                return searcher
+        except Exception:  # the index was replaced or removed: open it afresh
+            pass
+        searcher.close()
+    ix = store.open_for_reading(index_dir)
+    searcher = ix.searcher(weighting=weighting())
+    _SEARCHERS[key] = (store.read_meta(Path(key)).get("created"), searcher)
+    return searcher
 
 
 def weighting():
@@ -108,16 +134,17 @@ def _ranked_groups(searcher, parsed, options: SearchOptions):
 
 def group_copies(searcher, docnums: list[int]) -> list[list[int]]:
     """Group result positions whose articles are copies of each other, keeping rank order."""
-    from newsearch.dedup import NEAR_DUPLICATE, resemblance
+    from newsearch.dedup import NEAR_DUPLICATE, decode, resemblance
 
     from newsearch.columns import Column
 
     fingerprints = Column(searcher, "fingerprint", default="")
+    sketches = Column(searcher, "sketch", default=b"")
     groups: list[list[int]] = []
-    leaders: list[tuple[str, str]] = []  # (fingerprint, sketch) of each group's first article
+    leaders: list[tuple[str, frozenset[int]]] = []  # (fingerprint, sketch) of each group's first article
     for position, docnum in enumerate(docnums):
         fingerprint = fingerprints[docnum]
-        sketch = searcher.stored_fields(docnum).get("sketch", "")
+        sketch = decode(sketches[docnum].decode("ascii"))
         for group, (lead_fingerprint, lead_sketch) in zip(groups, leaders):
             if (fingerprint and fingerprint == lead_fingerprint) or resemblance(sketch, lead_sketch) >= NEAR_DUPLICATE:
                 group.append(position)
@@ -132,7 +159,7 @@ def _timed_search(searcher, parsed, **kwargs):
     """searcher.search, stopped after SEARCH_SECONDS with the hits found so far."""
     from whoosh.collectors import TimeLimit, TimeLimitCollector
 
-    inner = searcher.collector(terms=True, filter=parsed.filter, **kwargs)
+    inner = searcher.collector(filter=parsed.filter, **kwargs)
     collector = TimeLimitCollector(inner, timelimit=SEARCH_SECONDS)
     try:
         searcher.search_with_collector(parsed.query, collector)
@@ -143,15 +170,16 @@ def _timed_search(searcher, parsed, **kwargs):
     return collector.results()
 
 
-def hits_from_results(searcher, results, groups: list[list[int]], offset: int) -> list[Hit]:
-    from newsearch.snippets import make_highlighter, snippet_for_hit
+def hits_from_results(searcher, results, groups: list[list[int]], offset: int, query) -> list[Hit]:
+    """Hits for the given groups of result positions; snippets only for these."""
+    from newsearch.snippets import make_highlighter, snippet
 
-    highlighter = make_highlighter()
+    highlighter = make_highlighter(searcher, query)
     hits = []
     for rank, positions in enumerate(groups, start=offset + 1):
         hit = results[positions[0]]
         stored = hit.fields()
-        snippet, spans = snippet_for_hit(highlighter, hit, stored.get("body", ""))
+        text, spans = snippet(highlighter, stored.get("body", ""))
         duplicates = []
         for position in positions[1:]:
             copy = searcher.stored_fields(results.docnum(position))
@@ -166,7 +194,7 @@ def hits_from_results(searcher, results, groups: list[list[int]], offset: int) -
                 date=stored.get("date_text"),
                 source=stored.get("source"),
                 author=stored.get("author"),
-                snippet=snippet,
+                snippet=text,
                 highlights=spans,
                 duplicates=duplicates,
             )
