@@ -43,13 +43,17 @@ def handle_errors(command):
         except NewsearchError as exc:
             click.echo(f"newsearch: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("newsearch: interrupted", err=True)
-            sys.exit(ExitCode.INTERRUPTED)
         except BrokenPipeError:
             # The reader (head, jq) went away: not an error worth a traceback.
             sys.stderr.close()
             os._exit(0)
+        except OSError as exc:  # a folder that cannot be created, a disk that is full, ...
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"newsearch: {(exc.strerror or str(exc)).lower()}{where}", err=True)
+            sys.exit(ExitCode.USAGE)
+        except KeyboardInterrupt:
+            click.echo("newsearch: interrupted", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
 
     return wrapper
 

@@ -215,3 +215,14 @@ def test_concurrent_runs_wait_or_give_up_with_exit_3(bbc_copy, tmp_path):
     assert patient.returncode == 0, patient_err
     assert "waiting" in patient_err
     assert count(index) == files + 2
+
+
+def test_closed_pipe_and_unusable_index_folder_end_quietly(tmp_path, seed_index):
+    env = {k: v for k, v in os.environ.items() if k != "NEWSEARCH_INDEX"} | {"PYTHONPATH": str(REPO)}
+    shell = f"{sys.executable} -m newsearch export --index {seed_index} | head -c 10 >/dev/null"
+    piped = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, env=env)
+    assert piped.stderr == ""
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    result = run("index", SEEDS, "--index", not_a_folder)
+    assert result.returncode == 2 and result.stderr.startswith("newsearch: ") and "Traceback" not in result.stderr
