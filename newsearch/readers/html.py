@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -142,6 +143,31 @@ def _choose_title(candidates: list[str | None], h1s: list[str], site: str | None
     return h1s[0] if h1s else ""
 
 
+_DOMAINISH = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}|[a-z0-9]+", re.I)
+
+
+def _choose_site(candidates: list[str | None]) -> str | None:
+    """The publisher's name that most of the page's statements agree on.
+
+    Ties go to the earlier kind: ``og:site_name`` and the application name name
+    the publication, JSON-LD ``publisher`` often the company behind it
+    ("Nature Publishing Group UK"). Hostnames ("dw.com", "nationalpost") and
+    dates are not names.
+    """
+    names = []
+    for value in candidates:
+        name = clean_line(value or "")
+        if (not name or len(name) > 80 or any(c.isdigit() for c in name)
+                or _DOMAINISH.fullmatch(name) and (name.islower() or "." in name)):
+            continue
+        names.append(name)
+    if not names:
+        return None
+    key = lambda n: re.sub(r"^the ", "", _norm(n))  # noqa: E731
+    votes = Counter(key(n) for n in names)
+    return max(names, key=lambda n: (votes[key(n)], -names.index(n)))
+
+
 def page_fields(tree: Any) -> dict[str, Any]:
     """Title, date, source, author and language as the page states them (None when absent)."""
     objects = _json_ld(tree)
@@ -149,11 +175,17 @@ def page_fields(tree: Any) -> dict[str, Any]:
     article = next((o for o in articles if o.get("headline")), articles[0] if articles else {})
     meta = _meta(tree)
 
-    site = _name(article.get("publisher")) if article else None
-    site = site or clean_line(next((meta[k] for k in _SITE_META if meta.get(k)), "")) or None
-    if site is None:
-        org = next((o for o in objects if re.search(r"Organization|WebSite", _types(o)) and o.get("name")), None)
-        site = _name(org.get("name")) if org else None
+    title_node = tree.find(".//title")
+    page_title = clean_line(title_node.text_content()) if title_node is not None else ""
+    suffix = _TITLE_SUFFIX.search(page_title)
+    organisations = [o.get("name") for o in objects if re.search(r"Organization", _types(o))]
+    site = _choose_site([
+        meta.get("og:site_name"), meta.get("application-name"),
+        _name(organisations[0]) if organisations else None,
+        suffix.group(0).lstrip(" |-–—:·•»") if suffix else None,
+        _name(article.get("publisher")) if article else None,
+        meta.get("publisher"), meta.get("dc.publisher"),
+    ])
 
     date: ParsedDate | None = None
     for value in [article.get("datePublished"), article.get("dateCreated")] + [meta.get(k) for k in _DATE_META]:
@@ -169,9 +201,7 @@ def page_fields(tree: Any) -> dict[str, Any]:
     titles = [clean_line(str(article.get("headline") or "")) or None,
               clean_line(meta.get("og:title", "")) or None,
               clean_line(meta.get("twitter:title", "")) or None]
-    title_node = tree.find(".//title")
-    if title_node is not None:
-        titles.append(clean_line(title_node.text_content()) or None)
+    titles.append(page_title or None)
 
     html_node = tree if tree.tag == "html" else tree.getroottree().getroot()
     language = (language_code(html_node.get("lang") or html_node.get("xml:lang"))
