@@ -32,7 +32,8 @@ _MONTH_RE = (
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _WEEKDAY_RE = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
-_YEAR_RE = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+# A year, possibly glued to a following time by a scraper ("20232:26 PM").
+_YEAR_RE = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
 
 # Zone abbreviations newspapers print. The generic US ones follow daylight
 # saving, so they map to a zone; the explicit ones are fixed offsets.
@@ -66,7 +67,7 @@ _DMY = re.compile(
     re.I,
 )
 _MDY = re.compile(
-    r"(?<![\w])" + _WEEKDAY_RE + _MONTH_RE + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR_RE,
+    r"(?:(?<![\w])|(?<=[a-z]))" + _WEEKDAY_RE + _MONTH_RE + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR_RE,
     re.I,
 )
 _NUMERIC = re.compile(

@@ -134,6 +134,19 @@ _WEEKDAYS = frozenset(
     "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday".split()
 )
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*")
+# "Published 3 hours ago", "vor 3 Stunden": part of the meta block, but no date.
+_RELATIVE_TIME = re.compile(
+    r"\W*(?:(?:published|posted|updated|last updated|aktualisiert|veröffentlicht)\s*:?\s*)?"
+    r"(?:(?:\d+|an?|one)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"|vor\s+\d+\s+(?:sekunden|minuten|stunden|tagen|wochen|monaten|jahren)"
+    r"|il y a\s+\d+\s+\w+|hace\s+\d+\s+\w+|just now|yesterday|today|gestern|heute)\W*",
+    _I,
+)
+# A line that is only a person's name or names: "Chris Wilson-Smith", "Julia Vergin | Clare Roth".
+_PERSON = r"[A-ZÀ-Þ][\w'’-]+(?: (?:(?:van|von|de|der|den|da|di|du|la|le|bin|al|el)\b ?)*[A-ZÀ-Þ][\w'’.-]*){1,3}"
+_NAME_LINE = re.compile(_PERSON + r"(?:\s*(?:[|,&]|and|und|et|y)\s*" + _PERSON + r")*(?:\s*\|\s*\w+)?")
+# Sentences glued by a scraper ("this story.Log In"): page furniture, not a headline.
+_GLUED = re.compile(r"[a-z][.!?][A-Z][a-z]")
 
 
 def _is_boilerplate(line: str) -> bool:
@@ -156,9 +169,10 @@ def _date_of_line(line: str, dayfirst: bool | None) -> ParsedDate | None:
 def _titleish(line: str, min_words: int) -> bool:
     if len(line) > MAX_TITLE_CHARS or not line[:1].isupper() and not line[:1].isdigit() and not line[:1] in "\"'‘“«¡¿":
         return False
-    if line.endswith((":", ",", ";")) or (line.endswith(".") and not line.endswith("...")):
+    bare = line.rstrip("\"”’')»")
+    if bare.endswith((":", ",", ";")) or (bare.endswith(".") and not bare.endswith("...")):
         return False
-    if _is_boilerplate(line) or _CREDIT.search(line) or _URLISH.fullmatch(line):
+    if _is_boilerplate(line) or _CREDIT.search(line) or _URLISH.fullmatch(line) or _GLUED.search(line):
         return False
     words = line.split()
     if len(words) < min_words or len(words) > 45:
@@ -174,53 +188,79 @@ def _section_of(line: str) -> bool:
 
 # --- the publisher, from how a page talks about itself ---------------------------------
 
-_NAME = r"(?P<name>(?:[Tt]he |[Ll][ae] |[Ee]l |[Dd]ie |[Dd]er )?[A-Z][\w.'’&-]*(?:\s(?:(?:of|and|&|de|del|della|di|du|des|für|y)\s)?[A-Z][\w.'’&-]*){0,4})"
+_TOKEN = r"[A-Z][\w'’&-]*(?:\.[\w-]+)*"
+_NAME = (r"(?P<name>(?:[Tt]he |[Ll][ae] |[Ee]l |[Dd]ie |[Dd]er )?" + _TOKEN
+         + r"(?: (?:(?:of|and|&|de|del|della|di|du|des|für|y) )?" + _TOKEN + r"){0,4})")
+_YEARS = r"(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
+# (context, weight): how a page talks about itself. Copyright and sharing lines are
+# strong evidence; a photo credit "for X" or "told X" only supports a name seen elsewhere.
 _SELF_REFERENCES = [
-    re.compile(p, re.MULTILINE)
-    for p in (
-        r"^Share this [Ss]tory\s*:\s*" + _NAME + r"\s*$",
-        r"(?:emails?|updates|news|stories|offers|access|journalism|reporting|newsletters?|alerts)\s+(?:from|to|by)\s+(?:the\s+)?" + _NAME,
-        r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up)\s+to\s+(?:the\s+)?" + _NAME,
-        r"(?:^About|^More from|[Ss]upport|^Follow)\s+(?:the\s+)?" + _NAME + r"\s*$",
-        _NAME + r"(?:'s?|’s?)?\s+(?:ePaper|App|Premium|Plus|[Nn]ewsletters?|[Ss]ubscription|[Ww]ebsite|[Hh]omepage|home)\b",
-        r"^\(\s*" + _NAME + r"\s*\)\s*$",
-        _NAME + r"\.?\s*©",
-        r"©\s*(?:[Cc]opyright\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?" + _NAME,
-        r"[Cc]opyright\s*(?:©|\([Cc]\))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?" + _NAME,
-        r"\b(?:for|/)\s+" + _NAME + r"\)?\s*$",
-        r"(?:[Aa]ll rights reserved|[Tt]erms|[Pp]rivacy [Pp]olicy)\s+(?:of|by)\s+(?:the\s+)?" + _NAME,
+    (re.compile(p, re.MULTILINE), weight)
+    for p, weight in (
+        (r"^Share this [Ss]tory ?: ?" + _NAME + r" *$", 2.0),
+        (r"(?:emails?|updates|news|stories|offers|access|journalism|reporting|newsletters?|alerts|team)"
+         r" (?:from|to|by|at) (?:the )?" + _NAME, 1.0),
+        (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME, 1.0),
+        (r"(?:^About|^More from|[Ss]upport|[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0),
+        (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0),
+        (_NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus|[Nn]ewsletters?|[Ss]ubscription|[Ww]ebsite|[Hh]omepage"
+         r"|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0),
+        (r"^\( ?" + _NAME + r" ?\) *$", 2.0),
+        (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved)?", 2.0),
+        (r"© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME, 2.0),
+        (r"[Cc]opyright ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0),
+        (r"\b(?:for|/) (?:the )?" + _NAME + r"\)? *$", 0.0),
+        (r"\b(?:told|to) (?:the )?" + _NAME + r"\b", 0.0),
     )
 ]
+# Words that make a capitalised phrase something other than a publication's name.
+_NOT_NAME_WORDS = frozenset(
+    "our your my us we you i it this that these all use service services content home website newsletter "
+    "newsletters join sign read more share follow log terms privacy policy cookies cookie premium plus app "
+    "subscription account ltd inc llc gmbh bot management sales deck op-eds"
+    .split()
+)
 # Names that turn up in those contexts without being the publisher.
 _NOT_PUBLISHERS = frozenset(
     "facebook twitter x instagram google whatsapp linkedin reddit youtube tiktok apple android ios "
-    "getty getty images ap afp reuters epa pa shutterstock istock alamy the all our this you i we it "
-    "privacy terms cookies cookie the associated press associated press bloomberg dpa us uk eu"
-    .split()
-) | {"getty images", "associated press", "the associated press", "privacy policy", "terms of use"}
+    "getty images getty ap epa pa shutterstock istock alamy cloudflare us uk eu".split()
+) | {"getty images"}
+# Agencies: their copyright sits on syndicated copy, so it is weaker evidence of the publisher.
+_AGENCY_NAMES = frozenset(
+    "associated press|the associated press|reuters|afp|agence france-presse|the canadian press|canadian press"
+    "|press association|pa media|dpa|upi|bloomberg|ansa|efe|kyodo|xinhua".split("|")
+)
+
+
+def _base_name(name: str) -> str:
+    return re.sub(r"^(?:the|la|le|el|die|der) ", "", name.casefold())
 
 
 def _publisher_from_references(text: str) -> str | None:
-    counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    for pattern in _SELF_REFERENCES:
+    """The name a page uses for itself most (copyright, sharing, subscription lines)."""
+    scores: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    weak: list[str] = []
+    for pattern, weight in _SELF_REFERENCES:
         for m in pattern.finditer(text):
-            name = m.group("name").strip(" .’'")
-            name = re.sub(r"(?:'s|’s)$", "", name)
-            if name.lower() in _NOT_PUBLISHERS or len(name) < 2 or name.isdigit():
+            name = re.sub(r"(?:'s|’s|')$", "", m.group("name").strip(" .’'"))
+            words = name.casefold().split()
+            if (not words or _base_name(name) in _NOT_PUBLISHERS or len(name) < 2
+                    or any(w in _NOT_NAME_WORDS for w in words)):
                 continue
-            counts[name] += 1
-            first_seen.setdefault(name, m.start())
-    if not counts:
+            key = _base_name(name)
+            if weight == 0.0:
+                weak.append(key)
+                continue
+            scores[key] += weight * (0.5 if name.casefold() in _AGENCY_NAMES else 1.0)
+            spellings.setdefault(key, Counter())[name] += 1
+    if not scores:
         return None
-    # Most mentioned; "The Independent" and "Independent" count together.
-    merged: Counter[str] = Counter()
-    for name, n in counts.items():
-        merged[re.sub(r"^(?:the|la|le|el|die|der) ", "", name, flags=_I)] += n
-    best = max(merged, key=lambda k: (merged[k], -min(first_seen[n] for n in counts
-                                                     if n.lower().endswith(k.lower()))))
-    variants = [n for n in counts if re.sub(r"^(?:the|la|le|el|die|der) ", "", n, flags=_I) == best]
-    return max(variants, key=lambda n: (counts[n], len(n)))
+    for key in weak:
+        if key in scores:
+            scores[key] += 0.5
+    best = max(scores, key=lambda k: scores[k])  # first seen wins ties (Counter keeps order)
+    return spellings[best].most_common(1)[0][0]
 
 
 # --- text -> Article ---------------------------------------------------------------
@@ -274,14 +314,27 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
         elif (m := _ORIGINALLY.fullmatch(line)) or (m := _SOURCE_LABEL.fullmatch(line)):
             source = source or clean_line(m.group("src")).removeprefix("the ")
             meta.add(i)
+        elif _RELATIVE_TIME.fullmatch(line):
+            meta.add(i)
+            date_index = i if date_index is None else date_index
         elif (found := _date_of_line(line, dayfirst)) is not None:
             meta.add(i)
             if re.match(r"\W*(?:last )?(?:updated|aktualisiert|mis à jour|actualizado)", line, _I):
                 updated_date = updated_date or (i, found)
             elif date is None:
-                date, date_index = found, i
+                date = found
+                date_index = i if date_index is None else date_index
     if date is None and updated_date is not None:
-        date_index, date = updated_date
+        date = updated_date[1]
+        date_index = updated_date[0] if date_index is None else date_index
+    if date_index is not None and author is None:
+        # A bare name beside the date line is the byline.
+        for i in (date_index - 1, date_index - 2, date_index + 1):
+            if 0 <= i < len(head) and i not in meta and _NAME_LINE.fullmatch(head[i]) and len(head[i]) <= 80:
+                author = _clean_author(re.sub(r"\s*\|\s*\w+$", "", head[i]))
+                meta.add(i)
+                byline_index = i
+                break
 
     anchors = [i for i in (date_index, byline_index) if i is not None]
     title_index = _find_title(head, min(anchors) if anchors else None, meta)
@@ -320,17 +373,35 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
 
 
 def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | None:
-    """Index of the headline: the first title-like line just above the meta block, else near the top."""
-    if anchor is not None:
-        for min_words in (4, 2):
-            for j in range(max(0, anchor - 12), anchor):
-                if j not in meta and _titleish(head[j], min_words):
-                    return j
-    for min_words in (4, 3):
-        for j in range(min(len(head), 25)):
-            if j not in meta and _titleish(head[j], min_words):
-                return j
-    return None
+    """Index of the headline, by a score over the title-like lines near the top.
+
+    A headline is a line of a few words (not a sentence ending in a full stop,
+    not a shouted kicker, not a menu item repeated elsewhere), usually followed
+    by a standfirst or the byline/date block, usually preceded by a section
+    label, and the earlier on the page the likelier.
+    """
+    counts = Counter(head)
+    best, best_score = None, 0.0
+    for j, line in enumerate(head[:60]):
+        if j in meta or not _titleish(line, 3):
+            continue
+        words = len(line.split())
+        score = 2.0 if words >= 5 else 1.0
+        if line.isupper() and words <= 6:
+            score -= 3  # a kicker ("CHILDHOOD SWEETHEART"), not the headline
+        if counts[line] > 1 and words <= 6:
+            score -= 3  # a menu item
+        nxt = head[j + 1] if j + 1 < len(head) else ""
+        if j + 1 in meta or len(nxt.split()) >= 12:
+            score += 2
+        if j == 0 or j - 1 in meta or _section_of(head[j - 1]):
+            score += 1
+        if anchor is not None and -6 <= j - anchor <= 3:
+            score += 1.5
+        score -= 0.05 * j
+        if score > best_score:
+            best, best_score = j, score
+    return best
 
 
 def _clean_author(name: str) -> str | None:
