@@ -327,19 +327,22 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
     if date is None and updated_date is not None:
         date = updated_date[1]
         date_index = updated_date[0] if date_index is None else date_index
-    if date_index is not None and author is None:
-        # A bare name beside the date line is the byline.
-        for i in (date_index - 1, date_index - 2, date_index + 1):
-            if 0 <= i < len(head) and i not in meta and _NAME_LINE.fullmatch(head[i]) and len(head[i]) <= 80:
-                author = _clean_author(re.sub(r"\s*\|\s*\w+$", "", head[i]))
-                meta.add(i)
-                byline_index = i
-                break
 
     anchors = [i for i in (date_index, byline_index) if i is not None]
-    title_index = _find_title(head, min(anchors) if anchors else None, meta)
+    names = set()  # bare names beside the date line: bylines, unless one is the section label
+    if date_index is not None:
+        names = {i for i in (date_index - 1, date_index - 2, date_index + 1)
+                 if 0 <= i < len(head) and i not in meta and len(head[i]) <= 80 and _NAME_LINE.fullmatch(head[i])}
+    title_index = _find_title(head, min(anchors) if anchors else None, meta | names)
     title = head[title_index] if title_index is not None else head[0]
     title_index = 0 if title_index is None else title_index
+    if date_index is not None and author is None:
+        # A bare name between the headline and the date line (or just below it) is the byline.
+        for i in sorted(names):
+            if i > title_index:
+                author = _clean_author(re.sub(r"\s*\|\s*\w+$", "", head[i]))
+                meta.add(i)
+                break
 
     section = None
     for j in range(title_index - 1, max(-1, title_index - 4), -1):
