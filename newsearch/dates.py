@@ -62,8 +62,8 @@ _ISO = re.compile(
     re.I,
 )
 _DMY = re.compile(
-    r"(?<![\w])" + _WEEKDAY_RE + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?"
-    + _MONTH_RE + r"\.?,?\s+" + _YEAR_RE,
+    r"(?<![\w])" + _WEEKDAY_RE + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?(?:\s+|-)(?:of\s+)?"
+    + _MONTH_RE + r"\.?,?(?:\s+|-)" + _YEAR_RE,
     re.I,
 )
 _MDY = re.compile(
@@ -73,6 +73,7 @@ _MDY = re.compile(
 _NUMERIC = re.compile(
     r"(?<![\d.:/-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)" + _YEAR_RE + r"(?![.:/-]\d)"
 )
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
 _TIME = re.compile(r"(?<![\d.:])" + _TIME_RE, re.I)
 _TIME_AT_START = re.compile(r"\s*(?:[,|•·–—-]|at|um|à|a las|alle)?\s*" + _TIME_RE, re.I)
 # A date written in words we do not know: "5 juin 2025", "22. Mai 2024", "junio 5, 2025".
@@ -178,6 +179,12 @@ def _time_near(text: str, start: int, end: int) -> re.Match | None:
     return None
 
 
+def needs_convention(text: str) -> bool:
+    """Whether ``text`` holds a numeric date whose day/month order is ambiguous (cheap check)."""
+    return any(int(m.group("a")) <= 12 and int(m.group("b")) <= 12 and m.group("sep") != "."
+               for m in _NUMERIC.finditer(text))
+
+
 def infer_dayfirst(text: str) -> bool | None:
     """The text's own convention for 03/04/2024: day first, month first, or unknown.
 
@@ -192,7 +199,8 @@ def infer_dayfirst(text: str) -> bool | None:
             return True
         if b > 12 >= a:
             return False
-    dmy, mdy = len(_DMY.findall(text)), len(_MDY.findall(text))
+    dated = "\n".join(line for line in text.split("\n") if _HAS_YEAR.search(line))
+    dmy, mdy = len(_DMY.findall(dated)), len(_MDY.findall(dated))
     if dmy != mdy:
         return dmy > mdy
     return None
@@ -321,8 +329,14 @@ def parse_user_date(text: str, now: datetime) -> tuple[datetime, datetime]:
     back; "last week/month/year" the previous calendar period (weeks start on
     Monday). ``now`` is passed in so results are reproducible.
     """
-    raw = text
-    text = " ".join(text.strip().lower().split())
+    try:
+        return _user_span(text, now)
+    except (ValueError, OverflowError):
+        raise ValueError(f"cannot understand date {text!r}") from None
+
+
+def _user_span(raw: str, now: datetime) -> tuple[datetime, datetime]:
+    text = " ".join(raw.strip().lower().split())
     if now.tzinfo is not None:
         now = to_naive_utc(now)
     today = _day(now)

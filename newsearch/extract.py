@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 
-from newsearch.dates import ParsedDate, find_date, infer_dayfirst, parse_field
+from newsearch.dates import ParsedDate, find_date, infer_dayfirst, needs_convention, parse_field
 from newsearch.models import Article
 
 # Bodies longer than this are cut: a news article is a few thousand characters,
@@ -122,6 +122,8 @@ _URLISH = re.compile(r"(?:https?://|www\.)\S+|[a-z0-9]+(?:[-_][a-z0-9:!?'’.,&]
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
 _CREDIT = re.compile(r"getty images|photo:|photograph:|image:|©|\bcredit\b|/ ?(?:ap|afp|reuters|epa)\b|istock|shutterstock", _I)
+# A wire signature glued to the last sentence: "...Noranda said. Reuter".
+_TRAILING_SIGNATURE = re.compile(r"(?<=[.!?\"”])\s+(?:Reuters?|REUTER)\s*$")
 _SIGNATURE = re.compile(r"(?:reuters?|\(?ap\)?|afp|dpa|ends|-?30-|###)\.?", _I)
 # Words that may sit on a date line beside the date itself.
 _DATE_WORDS = frozenset(
@@ -192,32 +194,40 @@ _TOKEN = r"[A-Z][\w'’&-]*(?:\.[\w-]+)*"
 _NAME = (r"(?P<name>(?:[Tt]he |[Ll][ae] |[Ee]l |[Dd]ie |[Dd]er )?" + _TOKEN
          + r"(?: (?:(?:of|and|&|de|del|della|di|du|des|für|y) )?" + _TOKEN + r"){0,4})")
 _YEARS = r"(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
-# (context, weight): how a page talks about itself. Copyright and sharing lines are
-# strong evidence; a photo credit "for X" or "told X" only supports a name seen elsewhere.
+# (context, weight, trigger): how a page talks about itself. Copyright and sharing
+# lines are strong evidence; a photo credit "for X" or "told X" only supports a name
+# seen elsewhere. Contexts that start with the name are tried only on lines holding
+# their trigger word, because a pattern starting with a capitalised name is slow to
+# scan across a whole article.
 _SELF_REFERENCES = [
-    (re.compile(p, re.MULTILINE), weight)
-    for p, weight in (
-        (r"^Share this [Ss]tory ?: ?" + _NAME + r" *$", 2.0),
+    (re.compile(p, re.MULTILINE), weight, re.compile(trigger) if trigger else None)
+    for p, weight, trigger in (
+        (r"^Share this [Ss]tory ?: ?" + _NAME + r" *$", 2.0, None),
         (r"(?:emails?|updates|news|stories|offers|access|journalism|reporting|newsletters?|alerts|team)"
-         r" (?:from|to|by|at) (?:the )?" + _NAME, 1.0),
-        (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME, 1.0),
-        (r"(?:^About|^More from|[Ss]upport|[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0),
-        (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0),
-        (_NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus|[Nn]ewsletters?|[Ss]ubscription|[Ww]ebsite|[Hh]omepage"
-         r"|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0),
-        (r"^\( ?" + _NAME + r" ?\) *$", 2.0),
-        (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved)?", 2.0),
-        (r"© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME, 2.0),
-        (r"[Cc]opyright ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0),
-        (r"\b(?:for|/) (?:the )?" + _NAME + r"\)? *$", 0.0),
-        (r"\b(?:told|to) (?:the )?" + _NAME + r"\b", 0.0),
+         r" (?:from|to|by|at) (?:the )?" + _NAME, 1.0, None),
+        (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME,
+         1.0, None),
+        (r"(?:^About|^More from|[Ss]upport|[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None),
+        (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0, r"sign up|subscribe"),
+        (_NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus|[Nn]ewsletters?|[Ss]ubscription"
+         r"|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0, r"ePaper|App\b|Premium|Plus\b|[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
+        (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None),
+        (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved)?", 2.0, r"©"),
+        (r"© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME, 2.0, None),
+        (r"[Cc]opyright ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None),
     )
 ]
+# Photo credits ("Tara Atkinson for Rest of World") and "told X": support only.
+_WEAK_REFERENCE = r"(?:\b(?:for|/) (?:the )?{name}\)? *$|\b(?:told|to) (?:the )?{name}\b)"
+_LINE_AROUND = re.compile(r"[^\n]*")
+
+
 # Words that make a capitalised phrase something other than a publication's name.
 _NOT_NAME_WORDS = frozenset(
     "our your my us we you i it this that these all use service services content home website newsletter "
     "newsletters join sign read more share follow log terms privacy policy cookies cookie premium plus app "
-    "subscription account ltd inc llc gmbh bot management sales deck op-eds"
+    "subscription account ltd inc llc gmbh bot management sales deck op-eds in on at for as by with from to "
+    "he she they but and or if when mr mrs ms dr"
     .split()
 )
 # Names that turn up in those contexts without being the publisher.
@@ -236,29 +246,38 @@ def _base_name(name: str) -> str:
     return re.sub(r"^(?:the|la|le|el|die|der) ", "", name.casefold())
 
 
+# Page furniture (sign-up boxes, footers) comes in short lines; paragraphs are longer.
+_FURNITURE_CHARS = 160
+
+
 def _publisher_from_references(text: str) -> str | None:
     """The name a page uses for itself most (copyright, sharing, subscription lines)."""
+    # "access to the NHS" in a paragraph is prose: only short lines are page furniture.
+    furniture = "\n".join(line for line in text.split("\n") if len(line) <= _FURNITURE_CHARS)
     scores: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
-    weak: list[str] = []
-    for pattern, weight in _SELF_REFERENCES:
-        for m in pattern.finditer(text):
+    for pattern, weight, trigger in _SELF_REFERENCES:
+        if trigger is None:
+            matches = list(pattern.finditer(furniture))
+        else:
+            lines = dict.fromkeys(furniture[furniture.rfind("\n", 0, t.start()) + 1:].split("\n", 1)[0]
+                                  for t in trigger.finditer(furniture))
+            matches = [m for line in lines for m in pattern.finditer(line)]
+        for m in matches:
             name = re.sub(r"(?:'s|’s|')$", "", m.group("name").strip(" .’'"))
             words = name.casefold().split()
             if (not words or _base_name(name) in _NOT_PUBLISHERS or len(name) < 2
                     or any(w in _NOT_NAME_WORDS for w in words)):
                 continue
             key = _base_name(name)
-            if weight == 0.0:
-                weak.append(key)
-                continue
             scores[key] += weight * (0.5 if name.casefold() in _AGENCY_NAMES else 1.0)
             spellings.setdefault(key, Counter())[name] += 1
     if not scores:
         return None
-    for key in weak:
-        if key in scores:
-            scores[key] += 0.5
+    for key in list(scores):
+        name = spellings[key].most_common(1)[0][0]
+        weak = re.compile(_WEAK_REFERENCE.format(name=re.escape(_base_name(name))), re.I | re.M)
+        scores[key] += 0.5 * len(weak.findall(furniture))
     best = max(scores, key=lambda k: scores[k])  # first seen wins ties (Counter keeps order)
     return spellings[best].most_common(1)[0][0]
 
@@ -283,7 +302,8 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
     if not lines:
         return Article(id=id, path=path, language=language)
     head = [_strip_markup(line) for line in lines[:HEADER_LINES]]
-    dayfirst = infer_dayfirst("\n".join(head))
+    head_text = "\n".join(head)
+    dayfirst = infer_dayfirst(head_text) if needs_convention(head_text) else None
 
     meta: set[int] = set()  # header lines that are byline, date or attribution, not body
     author = source = None
@@ -420,7 +440,7 @@ _BODY_KEYS = ("body", "text", "maintext", "content", "article", "full_text", "fu
               "description", "summary", "Body", "Text", "Content")
 _DATE_KEYS = ("date", "published", "date_publish", "published_at", "publishedAt", "datePublished",
               "pubdate", "pub_date", "publish_date", "timestamp", "time", "created_at", "date_published",
-              "Date", "date_modify", "date_download")
+              "Date", "date_modify", "raw_date", "date_download")
 _SOURCE_KEYS = ("source", "publisher", "source_domain", "source_name", "site_name", "sitename", "site",
                 "outlet", "domain", "Source")
 _AUTHOR_KEYS = ("author", "authors", "byline", "creator", "Author")
@@ -470,7 +490,7 @@ def article_from_record(record: Mapping, *, id: str, path: str,
         body_lines.pop()
         while body_lines and not body_lines[-1].strip():
             body_lines.pop()
-    body = cap_body("\n".join(body_lines))
+    body = cap_body(_TRAILING_SIGNATURE.sub("", "\n".join(body_lines)))
     when = parse_field(_first(record, _DATE_KEYS), now=now)
     url = record.get("url") or record.get("link")
     return Article(
