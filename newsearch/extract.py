@@ -203,8 +203,8 @@ _SELF_REFERENCES = [
     (re.compile(p, re.MULTILINE), weight, re.compile(trigger) if trigger else None)
     for p, weight, trigger in (
         (r"^Share this [Ss]tory ?: ?" + _NAME + r" *$", 2.0, None),
-        (r"(?:emails?|updates|news|stories|offers|access|journalism|reporting|newsletters?|alerts|team)"
-         r" (?:from|to|by|at) (?:the )?" + _NAME, 1.0, None),
+        (r"(?:emails?|updates|news|journalism|newsletters?|alerts) (?:from|by) (?:the )?" + _NAME, 1.0, None),
+        (r"(?:online|digital|unlimited|full) access to (?:the )?" + _NAME, 1.0, None),
         (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME,
          1.0, None),
         (r"(?:^About|^More from|[Ss]upport|[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None),
