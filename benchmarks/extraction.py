@@ -108,6 +108,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
     parser.add_argument("--misses", action="store_true", help="print every miss on English pages")
+    parser.add_argument("--all-misses", action="store_true", help="with --misses: on pages in every language")
     parser.add_argument("--no-baseline", action="store_true", help="skip the baselines (faster)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
@@ -140,7 +141,7 @@ def main() -> int:
         for kind in ("txt", "html"):
             for row in results[kind]:
                 for field in ("title", "date", "source"):
-                    if row["en"] and row[field] is False:
+                    if (row["en"] or args.all_misses) and row[field] is False:
                         want = row["truth"].get("publisher" if field == "source" else field)
                         print(f"MISS {kind:4} {field:6} {row['page']}: got {row['found'].get(field)!r} want {want!r}")
         print()

@@ -91,6 +91,8 @@ _BOILERPLATE = re.compile(
     r"|leave a (?:comment|reply)|\d+ comments?|join the conversation|comments? \(\d+\)"
     r"|skip to (?:main )?content|listen to (?:this )?article.*|\d+\s*min(?:ute)?s? read|\d+ of \d+\s*\|?"
     r"|(?:image|photo|picture|video)(?: credit)?s?\s*:.*|getty images|ap photo|reuters|afp|pa|epa"
+    r"|(?:lesezeit|reading time|tiempo de lectura|temps de lecture|tempo di lettura|leestijd)\b.{0,20}"
+    r"|\d+\s*(?:min(?:ute[ns]?|s)?|minuti|minutos)\.?(?: read| lesezeit| de lectura| de lecture| di lettura)?"
     r"|watch|play now|video (?:loading|unavailable)|click to play.*|follow us.*|log in|sign in.*"
     r"|back to top|top of page|next article|previous article|advertisement\W*|you might also like.*"
     r"|all rights reserved.*|loading\W*|please enable javascript.*|to view this video please enable javascript.*"
@@ -121,7 +123,16 @@ _SOURCE_LABEL = re.compile(r"(?:source|sources|quelle|fuente|fonte|źródło)\s*
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|[a-z0-9]+(?:[-_][a-z0-9:!?'’.,&]*){3,}/?", _I)
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
-_CREDIT = re.compile(r"getty images|photo:|photograph:|image:|©|\bcredit\b|/ ?(?:ap|afp|reuters|epa)\b|istock|shutterstock", _I)
+# Picture credits mark a caption: "... | Niall Carson/PA Images", "Foto: picture alliance", "EFE/ J.J. Guillén".
+_AGENCY_CREDIT = r"(?:ap|afp|reuters|epa|efe|dpa|ansa|imago|keystone|pa|anp|apa)"
+_CREDIT = re.compile(
+    r"getty images|\b(?:photo|photograph|image|foto|fotos|bild|credit|crédit|quelle)s?\s*:|©|\bcredit\b|istock"
+    r"|shutterstock|picture alliance|\[\[|/ ?" + _AGENCY_CREDIT + r"\b|\b" + _AGENCY_CREDIT + r" ?/",
+    _I,
+)
+# "Start / Ausland / Headline": navigation glued in front of a headline.
+_BREADCRUMB = re.compile(r"(?:[^/|›»>]{1,30} [/›»>] ){2,}(?P<last>.{15,})")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 # A wire signature glued to the last sentence: "...Noranda said. Reuter".
 _TRAILING_SIGNATURE = re.compile(r"(?<=[.!?\"”])\s+(?:Reuters?|REUTER)\s*$")
 _SIGNATURE = re.compile(r"(?:reuters?|\(?ap\)?|afp|dpa|ends|-?30-|###)\.?", _I)
@@ -135,6 +146,7 @@ _DATE_WORDS = frozenset(
 _WEEKDAYS = frozenset(
     "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday".split()
 )
+_HAS_FULL_DATE = re.compile(r"(?:19|20)\d\d")
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 # "Published 3 hours ago", "vor 3 Stunden": part of the meta block, but no date.
 _RELATIVE_TIME = re.compile(
@@ -168,16 +180,25 @@ def _date_of_line(line: str, dayfirst: bool | None) -> ParsedDate | None:
     return found if len(others) <= 3 else None
 
 
+def _word_count(line: str) -> int:
+    """Words, with Chinese, Japanese and Korean text (no spaces) counted as about four characters a word."""
+    words = len(line.split())
+    if _CJK.search(line):
+        words = max(words, len(_CJK.findall(line)) // 4)
+    return words
+
+
 def _titleish(line: str, min_words: int) -> bool:
-    if len(line) > MAX_TITLE_CHARS or not line[:1].isupper() and not line[:1].isdigit() and not line[:1] in "\"'‘“«¡¿":
+    first = line[:1]
+    if len(line) > MAX_TITLE_CHARS or first.islower() or not (first.isalnum() or first in "\"'‘“«¡¿„"):
         return False
     bare = line.rstrip("\"”’')»")
     if bare.endswith((":", ",", ";")) or (bare.endswith(".") and not bare.endswith("...")):
         return False
     if _is_boilerplate(line) or _CREDIT.search(line) or _URLISH.fullmatch(line) or _GLUED.search(line):
         return False
-    words = line.split()
-    if len(words) < min_words or len(words) > 45:
+    words = _word_count(line)
+    if words < min_words or words > 45:
         return False
     return sum(c.isalpha() for c in line) >= 0.5 * len(line.replace(" ", ""))
 
@@ -354,7 +375,7 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
         names = {i for i in (date_index - 1, date_index - 2, date_index + 1)
                  if 0 <= i < len(head) and i not in meta and len(head[i]) <= 80 and _NAME_LINE.fullmatch(head[i])}
     title_index = _find_title(head, min(anchors) if anchors else None, meta | names)
-    title = head[title_index] if title_index is not None else head[0]
+    title = _strip_breadcrumb(head[title_index]) if title_index is not None else head[0]
     title_index = 0 if title_index is None else title_index
     if date_index is not None and author is None:
         # A bare name between the headline and the date line (or just below it) is the byline.
@@ -395,6 +416,11 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
     )
 
 
+def _strip_breadcrumb(line: str) -> str:
+    m = _BREADCRUMB.fullmatch(line)
+    return m.group("last") if m else line
+
+
 def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | None:
     """Index of the headline, by a score over the title-like lines near the top.
 
@@ -406,10 +432,13 @@ def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | No
     counts = Counter(head)
     best, best_score = None, 0.0
     for j, line in enumerate(head[:60]):
+        line = _strip_breadcrumb(line)
         if j in meta or not _titleish(line, 3):
             continue
-        words = len(line.split())
+        words = _word_count(line)
         score = 2.0 if words >= 5 else 1.0
+        if _HAS_FULL_DATE.search(line) and find_date(line, foreign=False) is not None:
+            score -= 2  # a dateline or timestamp bar, not a headline
         if line.isupper() and words <= 6:
             score -= 3  # a kicker ("CHILDHOOD SWEETHEART"), not the headline
         if counts[line] > 1 and words <= 6:
