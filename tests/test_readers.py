@@ -59,6 +59,20 @@ def test_encodings(data):
     assert "\ufffd" not in article.title + article.body
 
 
+def test_mojibake_repaired():
+    (article,) = read("Verstappen tras su sanciÃ³n\n\nCuesta Â£15m.\n".encode("utf-8"), "m.txt")
+    assert article.title == "Verstappen tras su sanción" and article.body == "Cuesta £15m."
+
+
+def test_html_declared_latin9_but_saved_as_utf8():
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-15">'
+            "<title>La sanción de Verstappen</title></head><body><h1>La sanción de Verstappen</h1>"
+            "<p>" + "El piloto neerlandés habló después de la carrera en Qatar. " * 5 + "</p></body></html>")
+    (article,) = read(page.encode("utf-8"), "p.html")
+    assert article.title == "La sanción de Verstappen"
+    assert "neerlandés" in article.body
+
+
 def test_latin1_bbc_file():
     path = corpus("bbc", "sport", "199.txt")
     (article,) = read(path.read_bytes(), str(path))

@@ -46,9 +46,15 @@ _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sai
 
 
 def decode_html(data: bytes) -> str:
-    """Page bytes -> text, honouring a declared charset, else UTF-8 / Windows-1252."""
-    from newsearch.readers.text import decode
+    """Page bytes -> text: UTF-8 when the bytes are UTF-8, else the declared charset, else Windows-1252."""
+    from newsearch.readers.text import decode, fix_mojibake
 
+    try:
+        # Valid UTF-8 with non-ASCII bytes is not an accident: pages saved again as
+        # UTF-8 often keep their old "iso-8859-15" declaration.
+        return fix_mojibake(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
     m = _CHARSET.search(data[:4096])
     if m:
         name = m.group(1).decode("ascii", "ignore").lower()

@@ -55,6 +55,25 @@ def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("latin1fallback", _latin1_fallback)
 
 
+# UTF-8 read as Windows-1252 once already ("sanciÃ³n", "Â£15m"): a lead byte's
+# character followed by a continuation byte's character.
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair lines that were UTF-8 decoded as Windows-1252, where that round trip is exact."""
+    if not _MOJIBAKE.search(text):
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _MOJIBAKE.search(line):
+            try:
+                lines[i] = line.encode("cp1252").decode("utf-8")
+            except UnicodeError:
+                pass
+    return "\n".join(lines)
+
+
 def decode(data: bytes, limit: int | None = MAX_DECODE_BYTES) -> str:
     """The text of a file's bytes (a prefix of at most ``limit`` bytes). Never raises."""
     limit = len(data) + 1 if limit is None else limit
@@ -65,7 +84,7 @@ def decode(data: bytes, limit: int | None = MAX_DECODE_BYTES) -> str:
             return decoder.decode(data, final=False)
     try:
         # final=False: a prefix cut inside a multi-byte character is not an error.
-        return codecs.getincrementaldecoder("utf-8")(errors="strict").decode(data, final=len(data) < limit)
+        return fix_mojibake(codecs.getincrementaldecoder("utf-8")(errors="strict").decode(data, final=len(data) < limit))
     except UnicodeDecodeError:
         pass
     text = _cp1252(data)
