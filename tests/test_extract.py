@@ -19,6 +19,11 @@ def extract(text: str):
     return extract_text(text, id="t", path="t.txt")
 
 
+def scrape(*lines: str):
+    """An article from a scrape laid out like real pages: one line per block, blank lines between."""
+    return extract("\n\n".join(lines) + "\n")
+
+
 def test_seed_al_jazeera():
     path = REPO / "seeds" / "004_a8516f1524eb2589.txt"
     (article,) = read_articles(path.read_bytes(), str(path), "004")
@@ -59,8 +64,8 @@ def test_seed_tro():
     ],
 )
 def test_date_lines(date_line, expected):
-    article = extract(f"Politics\n\nMinisters agree a budget after long talks\n\n{date_line}\n\n"
-                      "The budget was agreed on Tuesday after talks that lasted all night.\n")
+    article = scrape("Politics", "Ministers agree a budget after long talks", date_line,
+                     "The budget was agreed on Tuesday after talks that lasted all night.")
     assert article.title == "Ministers agree a budget after long talks"
     assert article.date_text == expected
     assert date_line not in article.body
@@ -78,8 +83,8 @@ def test_date_in_a_sentence_is_not_the_article_date():
      ("Reuters Staff", "Reuters Staff"), ("von Anna Müller", "Anna Müller")],
 )
 def test_bylines(byline, author):
-    article = extract(f"Floods hit the east coast of Spain\n\n{byline}\n\n14 November 2024\n\n"
-                      "Heavy rain caused flooding across the region on Wednesday.\n")
+    article = scrape("Floods hit the east coast of Spain", byline, "14 November 2024",
+                     "Heavy rain caused flooding across the region on Wednesday.")
     assert article.title == "Floods hit the east coast of Spain"
     assert article.author == author
     assert byline not in article.body
