@@ -318,8 +318,15 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
     Never raises on odd text; a text without a title line gets its first line.
     """
     text = text[: MAX_BODY_CHARS * 2]
-    lines = [clean_line(line) for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    lines: list[str] = []
+    new_paragraph: list[bool] = []  # whether a blank line came before: paragraphs survive
+    blank = True
+    for raw in text.splitlines():
+        line = clean_line(raw)
+        if line:
+            lines.append(line)
+            new_paragraph.append(blank)
+        blank = not line
     if not lines:
         return Article(id=id, path=path, language=language)
     head = [_strip_markup(line) for line in lines[:HEADER_LINES]]
@@ -375,8 +382,12 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
         names = {i for i in (date_index - 1, date_index - 2, date_index + 1)
                  if 0 <= i < len(head) and i not in meta and len(head[i]) <= 80 and _NAME_LINE.fullmatch(head[i])}
     title_index = _find_title(head, min(anchors) if anchors else None, meta | names)
-    title = _strip_breadcrumb(head[title_index]) if title_index is not None else head[0]
-    title_index = 0 if title_index is None else title_index
+    if title_index is not None:
+        title = _strip_breadcrumb(head[title_index])
+    elif len(head[0]) <= MAX_TITLE_CHARS and not head[0].endswith("."):
+        title, title_index = head[0], 0
+    else:  # no headline at all: name the article by its opening words, keep them in the body
+        title, title_index = _opening_words(head[0]), -1
     if date_index is not None and author is None:
         # A bare name between the headline and the date line (or just below it) is the byline.
         for i in sorted(names):
@@ -391,16 +402,20 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
             section = head[j]
             break
 
-    body_lines = []
-    for i, line in enumerate(lines[title_index + 1:], start=title_index + 1):
+    body_lines: list[str] = []
+    body_parts: list[str] = []
+    for i in range(title_index + 1, len(lines)):
+        line = lines[i]
         if i < HEADER_LINES and (i in meta or _URLISH.fullmatch(line) or line == title):
             continue
         if _is_boilerplate(line) or _ORIGINALLY.fullmatch(line):
             continue
         body_lines.append(line)
+        body_parts.append(("\n\n" if new_paragraph[i] else "\n") + line)
     while body_lines and _SIGNATURE.fullmatch(body_lines[-1]):
         body_lines.pop()
-    body = cap_body("\n\n".join(body_lines))
+        body_parts.pop()
+    body = cap_body("".join(body_parts).strip())
 
     if source is None:
         for line in body_lines[:3]:
@@ -414,6 +429,13 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
         date=date.when if date else None, date_text=date.text if date else None,
         source=source, author=author, section=section, language=language,
     )
+
+
+def _opening_words(line: str, limit: int = 120) -> str:
+    if len(line) <= limit:
+        return line
+    cut = line.rfind(" ", 0, limit)
+    return line[: cut if cut > 40 else limit].rstrip(" ,;:") + "…"
 
 
 def _strip_breadcrumb(line: str) -> str:

@@ -145,6 +145,18 @@ def test_title_normalised():
     assert clean_line("a\x1b[31mred\x07 title") == "a [31mred title"
 
 
+def test_paragraphs_and_wrapped_lines_survive():
+    article = extract("Wrapped story here\n\nFirst paragraph line one\ncontinues here.\n\nSecond paragraph.\n")
+    assert article.body == "First paragraph line one\ncontinues here.\n\nSecond paragraph."
+
+
+def test_text_without_a_headline_keeps_all_its_words():
+    sentence = "The committee met on Tuesday and agreed, after a long debate, to postpone the vote. " * 5
+    article = extract(sentence)
+    assert article.body == sentence.strip()
+    assert article.title.startswith("The committee met on Tuesday") and len(article.title) <= 121
+
+
 def test_markdown_heading_is_the_title():
     article = extract("# Election results are in\n\nTurnout was the highest in decades.\n")
     assert article.title == "Election results are in"
