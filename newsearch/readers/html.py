@@ -134,19 +134,25 @@ def _without_site(title: str, site: str | None) -> str:
     return title
 
 
-def _choose_title(candidates: list[str | None], h1s: list[str], site: str | None) -> str:
-    """The headline: an <h1> that agrees with a stated title, else the stated title, else <h1>."""
-    stated = [_without_site(c, site) for c in candidates if c]
-    keys = {_norm(s) for s in stated}
+def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | None, site: str | None) -> str:
+    """The headline among the titles the page states for machines (JSON-LD, og:, twitter:).
+
+    When they disagree, the one the visible ``<h1>`` confirms wins, and it is
+    returned as stated (the publisher's spelling, punctuation included). The
+    ``<title>`` element only serves when nothing else does: it carries site
+    names and SEO rewrites.
+    """
+    titles = [_without_site(t, site) for t in stated if t]
     for h1 in h1s:
-        if _norm(h1) in keys:
-            return h1
+        for title in titles:
+            if _norm(title) == _norm(h1):
+                return title
     for h1 in h1s:  # an <h1> that a stated title starts with ("Title | Site" left over)
-        if len(h1) > 15 and any(k.startswith(_norm(h1)) for k in keys):
+        if len(h1) > 15 and any(_norm(t).startswith(_norm(h1)) for t in titles):
             return h1
-    if stated:
-        return stated[0]
-    return h1s[0] if h1s else ""
+    if titles:
+        return titles[0]
+    return h1s[0] if h1s else _without_site(page_title or "", site)
 
 
 _DOMAINISH = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}|[a-z0-9]+", re.I)
@@ -207,7 +213,6 @@ def page_fields(tree: Any) -> dict[str, Any]:
     titles = [clean_line(str(article.get("headline") or "")) or None,
               clean_line(meta.get("og:title", "")) or None,
               clean_line(meta.get("twitter:title", "")) or None]
-    titles.append(page_title or None)
 
     html_node = tree if tree.tag == "html" else tree.getroottree().getroot()
     language = (language_code(html_node.get("lang") or html_node.get("xml:lang"))
@@ -216,7 +221,7 @@ def page_fields(tree: Any) -> dict[str, Any]:
     author = _name(article.get("author")) if article else None
     author = author or clean_line(next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")) or None
     return {
-        "title": _choose_title(titles, h1s, site) or None,
+        "title": _choose_title(titles, h1s, page_title, site) or None,
         "date": date,
         "source": site,
         "author": author,
