@@ -160,13 +160,13 @@ def main() -> int:
                     continue
                 en, n_en = share(rows, field, True)
                 every, n_all = share(rows, field, False)
-                target = "" if baseline else TARGETS[kind][field]
+                target = "" if baseline else f"{TARGETS[kind][field]:.2f}"
                 verdict = ""
-                if target != "":
-                    verdict = "PASS" if en >= target else "FAIL"
+                if not baseline:
+                    verdict = "PASS" if en >= TARGETS[kind][field] else "FAIL"
                     missed += verdict == "FAIL"
                 print(f"{label:<22}{field:<8}{en:>8.2f} ({n_en:>3}){every:>8.2f} ({n_all:>3})"
-                      f"{target!s:>8} {verdict}")
+                      f"{target:>8} {verdict}")
     n = len(results["txt"])
     print(f"\n{n} pages; ours: {seconds['txt'] / max(n, 1) * 1000:.1f} ms/page (txt), "
           f"{seconds['html'] / max(n, 1) * 1000:.0f} ms/page (html). (n) = pages scored.")

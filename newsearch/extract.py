@@ -248,7 +248,9 @@ _NOT_NAME_WORDS = frozenset(
     "our your my us we you i it this that these all use service services content home website newsletter "
     "newsletters join sign read more share follow log terms privacy policy cookies cookie premium plus app "
     "subscription account ltd inc llc gmbh bot management sales deck op-eds in on at for as by with from to "
-    "he she they but and or if when mr mrs ms dr"
+    "he she they but and or if when mr mrs ms dr "
+    # "All rights reserved" in the languages of copyright footers
+    "rights reserved riproduzione riservata rechte vorbehalten droits réservés derechos reservados"
     .split()
 )
 # Names that turn up in those contexts without being the publisher.
