@@ -135,6 +135,13 @@ def test_empty_and_binary(suffix):
     assert read(pack(b"text with a \x00 NUL byte"), "n" + suffix) == [Skip("n" + suffix, "binary file")]
 
 
+def test_text_starting_like_a_file_signature_is_text():
+    for line in (b"MZ Technologies report growth", b"BMW sales rise", b"ID3 tags explained"):
+        (article,) = read(line + b"\n\nBody text.\n", "a.txt")
+        assert article.title == line.decode()
+    assert read(bytes(range(1, 32)) * 40, "c.txt") == [Skip("c.txt", "binary file")]
+
+
 def test_unsupported_suffix():
     assert read(b"hello", "x.pdf") == [Skip("x.pdf", "unsupported file type")]
 

@@ -210,7 +210,7 @@ def page_fields(tree: Any) -> dict[str, Any]:
 
     h1s = [clean_line(h.text_content()) for h in tree.xpath("//h1")[:5]]
     h1s = [h for h in h1s if 3 <= len(h) <= MAX_TITLE_CHARS]
-    titles = [clean_line(str(article.get("headline") or "")) or None,
+    titles = [_name(article.get("headline")),
               clean_line(meta.get("og:title", "")) or None,
               clean_line(meta.get("twitter:title", "")) or None]
 

@@ -21,11 +21,15 @@ import re
 MAX_DECODE_BYTES = 4_200_000
 SNIFF_BYTES = 8192
 
+# Signatures of formats that are never text. Short ones that a line of text could
+# start with ("MZ", "BM", "ID3") are left to the NUL/control-byte test.
 _MAGIC = (
-    b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF", b"PK\x03\x04", b"\x1f\x8b",
-    b"BM", b"RIFF", b"\x7fELF", b"MZ", b"\xca\xfe\xba\xbe", b"ID3", b"OggS", b"fLaC",
-    b"\x00\x00\x01\x00", b"II*\x00", b"MM\x00*", b"SQLite format 3", b"7z\xbc\xaf", b"Rar!",
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b\x08",
+    b"\x7fELF", b"\xca\xfe\xba\xbe", b"SQLite format 3\x00", b"7z\xbc\xaf", b"Rar!\x1a",
+    b"\x00\x00\x01\x00", b"II*\x00", b"MM\x00*", b"\xd0\xcf\x11\xe0",
 )
+# Control bytes other than tab, newline, carriage return, form feed and ESC.
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Characters a Windows-1252 reading produces from bytes that were not Windows-1252.
@@ -33,13 +37,13 @@ _SUSPECT = re.compile(r"[\x80-\x9f]")
 
 
 def sniff_binary(data: bytes) -> bool:
-    """True for images, archives, executables and anything with NUL bytes up front."""
+    """True for images, archives, executables: a known signature, NUL bytes or many control bytes up front."""
     head = data[:SNIFF_BYTES]
     if any(head.startswith(bom) for bom, _ in _BOMS):
         return False
-    if head.startswith(_MAGIC) and not head.startswith(b"BM") or head.startswith(b"BM") and b"\x00" in head[:64]:
+    if head.startswith(_MAGIC) or b"\x00" in head:
         return True
-    return b"\x00" in head
+    return len(_CONTROL_BYTES.findall(head)) > max(8, len(head) // 20)
 
 
 def _cp1252(data: bytes) -> str:
