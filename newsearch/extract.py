@@ -99,7 +99,10 @@ _BOILERPLATE = re.compile(
     r"|.{0,40}\bcookies?\b.{0,80}|(?:accept|reject) all)",
     _I,
 )
-_BYLINE = re.compile(r"(?i:by|von|par|por|di|door|av|af|przez|autor|written by)\s*:?\s+(?P<name>[A-ZÀ-Þ].{1,80})")
+_BYLINE = re.compile(
+    r"(?i:by|von|par|por|di|door|av|af|przez|autor|autorin|written by|redaktion|auteur|autore|autora|reporter)"
+    r"\s*:?\s+(?P<name>[A-ZÀ-Þ].{1,80})"
+)
 _BYLINE_WORD = re.compile(r"(?:by|von|par|por|di|door|av|af|autor(?:in)?|author(?: of the article)?|written by)\s*:?", _I)
 _STAFF = re.compile(r"(?:by\s+)?(?P<pub>[A-Z][\w.&'’ -]{0,40}?)\s+(?:Staff|Newsroom|Editorial Team|News Desk|Desk)(?: Writers?| Reporters?)?")
 _AGENCIES = {
