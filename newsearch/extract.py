@@ -111,9 +111,13 @@ _AGENCIES = {
     "dpa": "dpa", "upi": "UPI", "pa": "PA Media", "pa media": "PA Media", "press association": "PA Media",
     "bloomberg": "Bloomberg", "ansa": "ANSA", "efe": "EFE", "apa": "APA", "kyodo": "Kyodo", "xinhua": "Xinhua",
 }
+# A wire agency as the byline. A bare "REUTERS" or "AFP" line is usually a picture
+# credit, so short names need "By", a place ("in Valencia") or "staff".
 _AGENCY_BYLINE = re.compile(
-    r"(?:by\s+)?(?P<agency>(?:the )?associated press|reuters|afp|agence france-presse|pa media|press association"
-    r"|bloomberg|dpa|upi)(?:\s+in\s+[A-Z][\w .'’-]{1,40}|\s+staff|\s+reporters?)?",
+    r"(?:by\s+)?(?P<agency>(?:the )?associated press|agence france-presse|pa media|press association)"
+    r"(?:\s+in\s+[A-Z][\w .'’-]{1,40}|\s+staff|\s+reporters?)?"
+    r"|by\s+(?P<short>reuters|afp|ap|dpa|upi|bloomberg)(?:\s+in\s+[A-Z][\w .'’-]{1,40}|\s+staff|\s+reporters?)?"
+    r"|(?P<placed>reuters|afp|ap|dpa|upi|bloomberg)(?:\s+in\s+[A-Z][\w .'’-]{1,40}|\s+staff|\s+reporters?)",
     _I,
 )
 _DATELINE = re.compile(r"^[^\n()]{0,80}?\((?P<agency>Reuters|AP|AFP|dpa|UPI|PA|Bloomberg|ANSA|EFE)\)\s*[-—–]")
@@ -352,7 +356,8 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
             meta.add(i)
             byline_index = i if byline_index is None else byline_index
         elif _AGENCY_BYLINE.fullmatch(line):
-            agency = _AGENCY_BYLINE.fullmatch(line).group("agency").lower()
+            m = _AGENCY_BYLINE.fullmatch(line)
+            agency = (m.group("agency") or m.group("short") or m.group("placed")).lower()
             author = author or _AGENCIES.get(agency, line)
             meta.add(i)
             byline_index = i if byline_index is None else byline_index
@@ -484,9 +489,12 @@ def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | No
 
 
 def _clean_author(name: str) -> str | None:
+    """One display form for bylines: no "By", no trailing timestamp, names joined by ", "."""
     name = clean_line(name).strip(" ,;|")
+    name = re.sub(r"^(?:by|von|par|por)\s+", "", name, flags=_I)
     name = re.sub(r"\s*[|,]?\s*(?:Updated|Published|Posted)\b.*$", "", name, flags=_I)
-    return name or None
+    name = re.sub(r"\s*(?:\||;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", ", ", name)
+    return name.strip(" ,") or None
 
 
 # --- JSON records -> Article ---------------------------------------------------------

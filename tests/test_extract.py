@@ -90,6 +90,18 @@ def test_bylines(byline, author):
     assert byline not in article.body
 
 
+def test_author_forms():
+    assert scrape("Floods hit the coast of Spain", "Author of the article:", "By Ben Andrews",
+                  "14 November 2024", "Heavy rain caused flooding.").author == "Ben Andrews"
+    assert scrape("Floods hit the coast of Spain", "By Samya Kullab and Vasilisa Stepanenko",
+                  "Heavy rain caused flooding.").author == "Samya Kullab, Vasilisa Stepanenko"
+    assert scrape("Floods hit the coast of Spain", "Julia Vergin | Clare Roth", "14 November 2024",
+                  "Heavy rain caused flooding.").author == "Julia Vergin, Clare Roth"
+    # A bare agency name under a photo is a picture credit, not the byline.
+    assert scrape("Floods hit the coast of Spain", "Rescuers at work in Valencia", "REUTERS",
+                  "Heavy rain caused flooding.").author is None
+
+
 def test_staff_byline_names_the_publication():
     article = extract("Council approves new cycle lanes\n\nMND Staff\n\nThe council voted 7-2 in favour.\n")
     assert article.author == "MND Staff" and article.source == "MND"
