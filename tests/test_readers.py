@@ -168,6 +168,14 @@ def test_html_page_metadata(tmp_path):
     assert "sea wall" in article.body and "Home | World" not in article.body
 
 
+def test_bare_html_and_text_saved_as_html():
+    (plain,) = read(b"Just a headline here\n\nAnd a short body text line.", "x.html")
+    assert (plain.title, plain.body) == ("Just a headline here", "And a short body text line.")
+    (bare,) = read(b"<html><body><h1>Short page title</h1><p>One short line.</p>"
+                   b"<script>var a = 1;</script></body></html>", "y.htm")
+    assert (bare.title, bare.body) == ("Short page title", "One short line.")
+
+
 def test_html_without_text_is_skipped():
     assert read(b"<html><head></head><body><script>var x = 1;</script></body></html>", "x.htm") == [
         Skip("x.htm", "no text")]

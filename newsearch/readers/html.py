@@ -240,15 +240,25 @@ def read_html(data: bytes, path: str, base_id: str) -> Iterator[Article]:
     try:
         tree = lxml.html.document_fromstring(text)
     except Exception:  # lxml raises ParserError/ValueError on documents it cannot root
-        yield extract_text(re.sub(r"<[^>]+>", " ", text), id=base_id, path=path)
+        yield extract_text(_visible_text(text), id=base_id, path=path)
         return
     fields = page_fields(tree)
     doc = _trafilatura(tree)
     body = clean_block(getattr(doc, "text", None) or fields["body"] or "")
+    if not body:
+        # trafilatura found no article (a bare page, or text saved as .html): read it as text.
+        fallback = extract_text(_visible_text(text), id=base_id, path=path)
+        body = fallback.body
+        fields["title"] = fields["title"] or fallback.title
     date = fields["date"]
     if date is None and doc is not None and doc.date:
         date = parse_field(doc.date)
     title = fields["title"] or clean_line(getattr(doc, "title", None) or "")
+    if not title and body:  # an untitled page: its text's headline, as for a text file
+        title = extract_text(body, id=base_id, path=path).title
+    first, _, rest = body.partition("\n")
+    if title and clean_line(first) == title:
+        body = rest.lstrip("\n")  # the headline repeated as the first line of the text
     yield Article(
         id=base_id, path=path, title=title[:MAX_TITLE_CHARS * 2], body=cap_body(body),
         date=date.when if date else None, date_text=date.text if date else None,
@@ -258,6 +268,19 @@ def read_html(data: bytes, path: str, base_id: str) -> Iterator[Article]:
         url=fields["url"] or (clean_line(doc.url) if doc is not None and doc.url else None),
         language=fields["language"] or language_code(getattr(doc, "language", None)),
     )
+
+
+_INVISIBLE_ELEMENTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_BLOCK_TAGS = re.compile(r"<(?:/?(?:p|div|br|h[1-6]|li|tr|article|section|header|footer)\b)[^>]*>", re.I)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _visible_text(markup: str) -> str:
+    """Markup -> text with block elements as line breaks, for pages trafilatura cannot use."""
+    import html
+
+    markup = _INVISIBLE_ELEMENTS.sub(" ", markup)
+    return html.unescape(_TAGS.sub(" ", _BLOCK_TAGS.sub("\n", markup)))
 
 
 def _trafilatura(tree: Any) -> Any:
