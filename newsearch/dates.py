@@ -237,9 +237,9 @@ def find_date(text: str, *, now: datetime | None = None, dayfirst: bool | None =
     if best:
         return ParsedDate(best[2], best[3], best[0], best[1])
     if foreign:
-        m = _FOREIGN.search(text)
-        if m and not _RELATIVE.search(text):
-            return _dateparser(text, m, now)
+        words = _FOREIGN.search(text)
+        if words and not _RELATIVE.search(text):
+            return _dateparser(text, words, now)
     return None
 
 
@@ -253,8 +253,8 @@ def _dateparser(text: str, m: re.Match, now: datetime | None) -> ParsedDate | No
                 "PREFER_DAY_OF_MONTH": "first"}
     tail = _TIME_AT_START.match(text, m.end())
     snippet = m.group(0)
-    has_time = bool(tail and tail.group("minute"))
-    if has_time:
+    has_time = tail is not None and tail.group("minute") is not None
+    if tail is not None and has_time:
         snippet = text[m.start():tail.end()]
     try:
         found = dateparser.parse(snippet, settings=settings)

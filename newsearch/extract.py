@@ -103,8 +103,13 @@ _BYLINE = re.compile(
     r"(?i:by|von|par|por|di|door|av|af|przez|autor|autorin|written by|redaktion|auteur|autore|autora|reporter)"
     r"\s*:?\s+(?P<name>[A-ZÀ-Þ].{1,80})"
 )
-_BYLINE_WORD = re.compile(r"(?:by|von|par|por|di|door|av|af|autor(?:in)?|author(?: of the article)?|written by)\s*:?", _I)
-_STAFF = re.compile(r"(?:by\s+)?(?P<pub>[A-Z][\w.&'’ -]{0,40}?)\s+(?:Staff|Newsroom|Editorial Team|News Desk|Desk)(?: Writers?| Reporters?)?")
+_BYLINE_WORD = re.compile(
+    r"(?:by|von|par|por|di|door|av|af|autor(?:in)?|author(?: of the article)?|written by)\s*:?", _I
+)
+_STAFF = re.compile(
+    r"(?:by\s+)?(?P<pub>[A-Z][\w.&'’ -]{0,40}?)\s+(?:Staff|Newsroom|Editorial Team|News Desk|Desk)"
+    r"(?: Writers?| Reporters?)?"
+)
 _AGENCIES = {
     "ap": "Associated Press", "associated press": "Associated Press", "the associated press": "Associated Press",
     "reuters": "Reuters", "thomson reuters": "Reuters", "afp": "AFP", "agence france-presse": "AFP",
@@ -238,7 +243,8 @@ _SELF_REFERENCES = [
         (r"(?:^About|^More from|[Ss]upport|[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None),
         (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0, r"sign up|subscribe"),
         (_NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus|[Nn]ewsletters?|[Ss]ubscription"
-         r"|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0, r"ePaper|App\b|Premium|Plus\b|[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
+         r"|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0,
+         r"ePaper|App\b|Premium|Plus\b|[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
         (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None),
         (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved)?", 2.0, r"©"),
         (r"© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME, 2.0, None),
@@ -284,7 +290,7 @@ def _publisher_from_references(text: str) -> str | None:
     """The name a page uses for itself most (copyright, sharing, subscription lines)."""
     # "access to the NHS" in a paragraph is prose: only short lines are page furniture.
     furniture = "\n".join(line for line in text.split("\n") if len(line) <= _FURNITURE_CHARS)
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = {}
     spellings: dict[str, Counter[str]] = {}
     for pattern, weight, trigger in _SELF_REFERENCES:
         if trigger is None:
@@ -300,7 +306,7 @@ def _publisher_from_references(text: str) -> str | None:
                     or any(w in _NOT_NAME_WORDS for w in words)):
                 continue
             key = _base_name(name)
-            scores[key] += weight * (0.5 if name.casefold() in _AGENCY_NAMES else 1.0)
+            scores[key] = scores.get(key, 0.0) + weight * (0.5 if name.casefold() in _AGENCY_NAMES else 1.0)
             spellings.setdefault(key, Counter())[name] += 1
     if not scores:
         return None
@@ -308,7 +314,7 @@ def _publisher_from_references(text: str) -> str | None:
         name = spellings[key].most_common(1)[0][0]
         weak = re.compile(_WEAK_REFERENCE.format(name=re.escape(_base_name(name))), re.I | re.M)
         scores[key] += 0.5 * len(weak.findall(furniture))
-    best = max(scores, key=lambda k: scores[k])  # first seen wins ties (Counter keeps order)
+    best = max(scores, key=lambda k: scores[k])  # first seen wins ties (dicts keep order)
     return spellings[best].most_common(1)[0][0]
 
 
@@ -355,8 +361,7 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
             source = source or m.group("pub").strip()
             meta.add(i)
             byline_index = i if byline_index is None else byline_index
-        elif _AGENCY_BYLINE.fullmatch(line):
-            m = _AGENCY_BYLINE.fullmatch(line)
+        elif m := _AGENCY_BYLINE.fullmatch(line):
             agency = (m.group("agency") or m.group("short") or m.group("placed")).lower()
             author = author or _AGENCIES.get(agency, line)
             meta.add(i)

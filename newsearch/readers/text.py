@@ -51,9 +51,11 @@ def _cp1252(data: bytes) -> str:
     return data.decode("cp1252", errors="latin1fallback")
 
 
-def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
     bad = error.object[error.start:error.end]
-    return bad.decode("latin-1"), error.end
+    return bytes(bad).decode("latin-1"), error.end
 
 
 codecs.register_error("latin1fallback", _latin1_fallback)
@@ -61,7 +63,10 @@ codecs.register_error("latin1fallback", _latin1_fallback)
 
 # UTF-8 read as Windows-1252 once already ("sanciÃ³n", "Â£15m"): a lead byte's
 # character followed by a continuation byte's character.
-_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 def fix_mojibake(text: str) -> str:
@@ -88,7 +93,8 @@ def decode(data: bytes, limit: int | None = MAX_DECODE_BYTES) -> str:
             return decoder.decode(data, final=False)
     try:
         # final=False: a prefix cut inside a multi-byte character is not an error.
-        return fix_mojibake(codecs.getincrementaldecoder("utf-8")(errors="strict").decode(data, final=len(data) < limit))
+        utf8 = codecs.getincrementaldecoder("utf-8")(errors="strict")
+        return fix_mojibake(utf8.decode(data, final=len(data) < limit))
     except UnicodeDecodeError:
         pass
     text = _cp1252(data)
