@@ -332,7 +332,19 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
 
     Never raises on odd text; a text without a title line gets its first line.
     """
-    text = text[: MAX_BODY_CHARS * 2]
+    stated, text = split_front_matter(text[: MAX_BODY_CHARS * 2])
+    article = _extract_lines(text, id=id, path=path, language=language)
+    if stated:  # what the file states outright beats what the text suggests
+        fields = _record_fields(stated)
+        if fields["title"] and article.title and clean_line(article.title) != fields["title"]:
+            article.body = f"{article.title}\n\n{article.body}".strip()  # a heading, not the title
+        for name, value in fields.items():
+            if value:
+                setattr(article, name, value)
+    return article
+
+
+def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Article:
     lines: list[str] = []
     new_paragraph: list[bool] = []  # whether a blank line came before: paragraphs survive
     blank = True
@@ -399,6 +411,9 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
     title_index = _find_title(head, min(anchors) if anchors else None, meta | names)
     if title_index is not None:
         title = _strip_breadcrumb(head[title_index])
+    elif (first := next((j for j, line in enumerate(head) if any(c.isalpha() for c in line)), 0)) \
+            and len(head[first]) <= MAX_TITLE_CHARS and not head[first].endswith("."):
+        title, title_index = head[first], first  # after rules and other letterless lines
     elif len(head[0]) <= MAX_TITLE_CHARS and not head[0].endswith("."):
         title, title_index = head[0], 0
     else:  # no headline at all: name the article by its opening words, keep them in the body
@@ -545,14 +560,30 @@ def language_code(value: object) -> str | None:
     return m.group(1).lower() if m else None
 
 
+def _record_fields(record: Mapping, now: datetime | None = None) -> dict:
+    """Article fields (except body) from a record's usual key names; absent ones are None."""
+    title = _first(record, _TITLE_KEYS)
+    when = parse_field(_first(record, _DATE_KEYS), now=now)
+    url = record.get("url") or record.get("link")
+    return {
+        "title": clean_line(title)[:MAX_TITLE_CHARS * 2] if isinstance(title, str) else "",
+        "date": when.when if when else None,
+        "date_text": when.text if when else None,
+        "source": _as_name(_first(record, _SOURCE_KEYS)),
+        "author": _as_name(_first(record, _AUTHOR_KEYS)),
+        "section": _as_name(_first(record, _SECTION_KEYS)),
+        "url": clean_line(url) if isinstance(url, str) else None,
+        "language": language_code(_first(record, _LANGUAGE_KEYS)),
+    }
+
+
 def article_from_record(record: Mapping, *, id: str, path: str,
                         now: datetime | None = None) -> Article | None:
     """An Article from one crawler record; None when it has neither title nor text."""
-    title = _first(record, _TITLE_KEYS)
+    fields = _record_fields(record, now)
     body = _first(record, _BODY_KEYS)
-    title = clean_line(title) if isinstance(title, str) else ""
     body = clean_block(body[: MAX_BODY_CHARS * 2]) if isinstance(body, str) else ""
-    if not title and not body:
+    if not fields["title"] and not body:
         return None
     body_lines = body.split("\n")
     while body_lines and _SIGNATURE.fullmatch(body_lines[-1].strip()):
@@ -560,14 +591,23 @@ def article_from_record(record: Mapping, *, id: str, path: str,
         while body_lines and not body_lines[-1].strip():
             body_lines.pop()
     body = cap_body(_TRAILING_SIGNATURE.sub("", "\n".join(body_lines)))
-    when = parse_field(_first(record, _DATE_KEYS), now=now)
-    url = record.get("url") or record.get("link")
-    return Article(
-        id=id, path=path, title=title[:MAX_TITLE_CHARS * 2], body=body,
-        date=when.when if when else None, date_text=when.text if when else None,
-        source=_as_name(_first(record, _SOURCE_KEYS)),
-        author=_as_name(_first(record, _AUTHOR_KEYS)),
-        section=_as_name(_first(record, _SECTION_KEYS)),
-        url=clean_line(url) if isinstance(url, str) else None,
-        language=language_code(_first(record, _LANGUAGE_KEYS)),
-    )
+    return Article(id=id, path=path, body=body, **fields)
+
+
+# --- Markdown front matter ---------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<block>.{0,20000}?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_FIELD = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>\S.*?)[ \t]*$", re.M)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """("key: value" fields, the rest) for a Markdown file that opens with a ``---`` block.
+
+    Only flat ``key: value`` lines are read (no YAML library): that is all the
+    title/date/author fields of Jekyll, Hugo and similar exports need.
+    """
+    m = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if not m:
+        return {}, text
+    fields = {key.lower(): value.strip("\"'") for key, value in _FRONT_FIELD.findall(m.group("block"))}
+    return fields, text.lstrip("\ufeff")[m.end():]

@@ -174,6 +174,17 @@ def test_markdown_heading_is_the_title():
     assert article.title == "Election results are in"
 
 
+def test_markdown_front_matter():
+    (article,) = read_articles(
+        b'---\ntitle: "Harbour reopens"\ndate: 2024-03-05T09:30:00+01:00\nauthor: Jane Doe\n'
+        b"publisher: The Harbour Times\ntags: [harbour, repairs]\n---\n\n# Background\n\nThe harbour reopened.\n",
+        "post.md", "post")
+    assert (article.title, article.author, article.source) == ("Harbour reopens", "Jane Doe", "The Harbour Times")
+    assert article.date_text == "2024-03-05T08:30:00Z"
+    assert article.body == "Background\n\nThe harbour reopened."
+    assert extract("---\nnot a closed block\n\nBody.").title == "not a closed block"
+
+
 def test_body_is_capped():
     article = extract("Huge file\n\n" + ("word " * 99 + "\n") * (MAX_BODY_CHARS // 400))
     assert len(article.body) <= MAX_BODY_CHARS
