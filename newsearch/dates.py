@@ -179,6 +179,20 @@ def _time_near(text: str, start: int, end: int) -> re.Match | None:
     return None
 
 
+_US_ZONES = frozenset({"et", "ct", "mt", "pt", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"})
+
+
+def _zone_convention(text: str, m: re.Match) -> bool | None:
+    """Day first for a time zone east of the Atlantic, month first for a US zone, else unknown."""
+    time = _time_near(text, m.start(), m.end())
+    zone = (time.groupdict().get("tz") or "").lower().replace(" ", "") if time else ""
+    if not zone:
+        return None
+    if zone in _US_ZONES:
+        return False
+    return zone[:3] in ("gmt", "utc", "bst", "cet", "ces", "eet", "ees", "wet", "wes", "msk") or zone.startswith("+")
+
+
 def needs_convention(text: str) -> bool:
     """Whether ``text`` holds a numeric date whose day/month order is ambiguous (cheap check)."""
     return any(int(m.group("a")) <= 12 and int(m.group("b")) <= 12 and m.group("sep") != "."
@@ -222,6 +236,8 @@ def find_date(text: str, *, now: datetime | None = None, dayfirst: bool | None =
                     first = True
                 elif b > 12:
                     first = False
+                elif (zone_first := _zone_convention(text, m)) is not None:
+                    first = zone_first  # "06/01/2026 - 13:55 GMT+1" is European: day first
                 day, month = (a, b) if first else (b, a)
             elif pattern is _ISO:
                 day, month = int(m.group("day")), int(m.group("month"))

@@ -72,6 +72,9 @@ def test_day_month_order_follows_the_text():
     assert infer_dayfirst("November 13, 2024 and then 04/03/2024") is False
     assert infer_dayfirst("13 November 2024 and then 04/03/2024") is True
     assert infer_dayfirst("04/03/2024") is None
+    # A time zone on the same line outranks the document's habit.
+    assert find_date("06/01/2026 - 13:55 GMT+1", dayfirst=False, now=NOW).text == "2026-01-06T12:55:00Z"
+    assert find_date("06/01/2026 1:55 PM ET", dayfirst=True, now=NOW).text == "2026-06-01T17:55:00Z"
 
 
 def test_fields_and_conversions():
