@@ -1,0 +1,270 @@
+"""Ranking quality on the TIME test collection, with baselines from the same run.
+
+Usage (from the repository root)::
+
+    python benchmarks/ranking.py              # newsearch vs FTS5 and plain Whoosh
+    python benchmarks/ranking.py --variants   # every ranking variant tried
+
+Indexes ``../shared/corpora/time`` (423 TIME articles, 1963), runs each query
+and prints MAP (depth 1000), nDCG@10 and P@10 for
+
+- SQLite FTS5: porter tokenizer, the query's words quoted and OR-ed, ORDER BY bm25;
+- plain Whoosh: StemmingAnalyzer, default BM25F, OrGroup;
+- newsearch: the ranking of ``newsearch query`` (see :func:`run_newsearch`),
+
+and newsearch's ratio to FTS5 with PASS/FAIL against the +5% target on MAP
+and nDCG@10. Metrics are in ``benchmarks/metrics.py``.
+
+Variants measured (filled in from ``--variants`` runs; see the report)::
+
+    VARIANTS_TABLE
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from metrics import evaluate  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpora" / "time"
+DEPTH = 1000
+TARGET = 1.05  # newsearch must beat FTS5 by 5% on MAP and nDCG@10
+
+Run = dict[str, list[str]]
+
+
+# --------------------------------------------------------------------------- data
+
+
+def load_time(root: Path = CORPUS) -> tuple[dict[str, str], dict[str, str], dict[str, dict[str, int]]]:
+    """(docs, queries, qrels): docno -> text, qid -> text, qid -> docno -> grade."""
+    docs = {p.stem: p.read_text(encoding="utf-8") for p in sorted((root / "docs").glob("*.txt"))}
+    queries = {}
+    for line in (root / "queries.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            qid, text = line.split("\t", 1)
+            queries[qid] = text.strip()
+    qrels: dict[str, dict[str, int]] = {}
+    for line in (root / "qrels.trec").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            qid, _, docno, rel = line.split()
+            qrels.setdefault(qid, {})[docno] = int(rel)
+    # Judge only the queries we have (the held-out half is not in queries.tsv).
+    qrels = {q: r for q, r in qrels.items() if q in queries}
+    return docs, queries, qrels
+
+
+# ---------------------------------------------------------------------- baselines
+
+
+def run_fts5(docs: Mapping[str, str], queries: Mapping[str, str]) -> tuple[Run, list[float]]:
+    """SQLite FTS5, porter tokenizer, query words quoted and OR-ed, ranked by bm25."""
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(docno UNINDEXED, body, tokenize='porter')")
+    db.executemany("INSERT INTO docs VALUES (?, ?)", docs.items())
+    run: Run = {}
+    times = []
+    for qid, text in queries.items():
+        words = re.findall(r"\w+", text)
+        match = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
+        started = time.perf_counter()
+        rows = db.execute(
+            "SELECT docno FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?", (match, DEPTH)
+        ).fetchall()
+        times.append((time.perf_counter() - started) * 1000)
+        run[qid] = [r[0] for r in rows]
+    return run, times
+
+
+def run_plain_whoosh(docs: Mapping[str, str], queries: Mapping[str, str]) -> tuple[Run, list[float]]:
+    """Whoosh out of the box: StemmingAnalyzer, BM25F defaults, OrGroup."""
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.qparser import OrGroup, QueryParser
+
+    ix = RamStorage().create_index(Schema(docno=ID(stored=True), body=TEXT(analyzer=StemmingAnalyzer())))
+    writer = ix.writer()
+    for docno, text in docs.items():
+        writer.add_document(docno=docno, body=text)
+    writer.commit()
+    parser = QueryParser("body", ix.schema, group=OrGroup)
+    run: Run = {}
+    times = []
+    with ix.searcher() as searcher:
+        for qid, text in queries.items():
+            started = time.perf_counter()
+            results = searcher.search(parser.parse(text), limit=DEPTH)
+            run[qid] = [hit["docno"] for hit in results]
+            times.append((time.perf_counter() - started) * 1000)
+    return run, times
+
+
+# ---------------------------------------------------------------------- newsearch
+
+
+def title_of(text: str, words: int) -> str:
+    """A stand-in headline: TIME articles have none, so the first ``words`` words."""
+    return " ".join(text.split()[:words]) if words else ""
+
+
+def build_index(docs: Mapping[str, str], index_dir: Path, *, title_words: int = 0, schema=None):
+    """The TIME index with newsearch's schema (id = docno, body = the text).
+
+    Stand-in for ``newsearch.index.index_paths`` until it lands on main.
+    """
+    from whoosh import index
+
+    from newsearch.schema import build_schema
+
+    ix = index.create_in(str(index_dir), schema or build_schema())
+    writer = ix.writer()
+    for docno, text in docs.items():
+        writer.add_document(id=docno, path=docno + ".txt", title=title_of(text, title_words), body=text)
+    writer.commit()
+    return ix
+
+
+def rank(searcher, schema, text: str, variant: Mapping, limit: int = DEPTH) -> list[str]:
+    """One query through newsearch's ranking functions with a variant's settings."""
+    from newsearch import ranking
+
+    fields = variant.get("fields", None)
+    kwargs = {"fields": fields} if fields else {}
+    q = ranking.free_text_query(schema, text, drop_stop_words=variant.get("stop", True), **kwargs)
+    if variant.get("feedback", True):
+        q = ranking.expand(
+            searcher,
+            q,
+            docs=variant.get("fb_docs", ranking.FEEDBACK_DOCS),
+            terms=variant.get("fb_terms", ranking.FEEDBACK_TERMS),
+            weight=variant.get("fb_weight", ranking.FEEDBACK_WEIGHT),
+            **kwargs,
+        )
+    results = searcher.search(q, limit=limit)
+    return [hit["id"] for hit in results]
+
+
+def searcher_for(ix, variant: Mapping):
+    from whoosh import scoring
+
+    from newsearch import ranking
+
+    if variant.get("idf") == "whoosh":
+        weighting = scoring.BM25F(B=variant.get("b", ranking.B), K1=variant.get("k1", ranking.K1))
+    else:
+        weighting = ranking.weighting(k1=variant.get("k1", ranking.K1), b=variant.get("b", ranking.B))
+    return ix.searcher(weighting=weighting)
+
+
+def run_newsearch(index_dir: Path, queries: Mapping[str, str]) -> tuple[Run, list[float]]:
+    """newsearch's ranking, as ``newsearch query`` runs it.
+
+    LEAD: switch this to the real code path once it is on main, e.g.::
+
+        from newsearch.search import SearchOptions, search
+        for qid, text in queries.items():
+            result = search(index_dir, text, SearchOptions(limit=DEPTH))
+            run[qid] = [hit.id for hit in result.hits]
+
+    (with the index built by ``newsearch.index.index_paths([CORPUS / "docs"], index_dir)``;
+    the hit id must be the docno, the file name without ``.txt``).
+    """
+    from whoosh import index
+
+    ix = index.open_dir(str(index_dir))
+    return run_variant(ix, queries, {})
+
+
+def run_variant(ix, queries: Mapping[str, str], variant: Mapping) -> tuple[Run, list[float]]:
+    run: Run = {}
+    times = []
+    with searcher_for(ix, variant) as searcher:
+        for qid, text in queries.items():  # warm-up pass: caches, stemmer, file pages
+            rank(searcher, ix.schema, text, variant, limit=10)
+        for qid, text in queries.items():
+            started = time.perf_counter()
+            run[qid] = rank(searcher, ix.schema, text, variant)
+            times.append((time.perf_counter() - started) * 1000)
+    return run, times
+
+
+# -------------------------------------------------------------------------- report
+
+# Variants tried (name, index title words, settings). Everything not set uses
+# the defaults of newsearch/ranking.py.
+VARIANTS: list[tuple[str, int, dict]] = [
+    ("whoosh idf, all words, no feedback", 0, {"idf": "whoosh", "stop": False, "feedback": False}),
+    ("robertson idf, all words, no feedback", 0, {"stop": False, "feedback": False}),
+    ("robertson idf, query stop words, no feedback", 0, {"feedback": False}),
+    ("+ feedback (defaults)", 0, {}),
+    ("  title = first 10 words", 10, {}),
+]
+
+
+def row(name: str, run: Run, times: list[float], qrels) -> dict:
+    scores = evaluate(run, qrels, depth=DEPTH)
+    return {"name": name, **scores, "ms": statistics.median(times) if times else 0.0}
+
+
+def print_table(rows: list[dict], baseline: dict | None = None) -> None:
+    header = f"{'engine / variant':52} {'MAP':>6} {'nDCG@10':>8} {'P@10':>6} {'ms/q':>6}"
+    if baseline:
+        header += f" {'MAP/FTS5':>9} {'nDCG/FTS5':>9}"
+    print(header)
+    for r in rows:
+        line = f"{r['name'][:52]:52} {r['MAP']:6.4f} {r['nDCG@10']:8.4f} {r['P@10']:6.4f} {r['ms']:6.2f}"
+        if baseline:
+            line += f" {r['MAP'] / baseline['MAP']:9.3f} {r['nDCG@10'] / baseline['nDCG@10']:9.3f}"
+        print(line)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", action="store_true", help="also measure every ranking variant tried")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args(argv)
+
+    docs, queries, qrels = load_time(args.corpus)
+    print(f"TIME: {len(docs)} documents, {len(queries)} queries, {len(qrels)} judged", file=sys.stderr)
+
+    fts5 = row("SQLite FTS5 (porter, OR, bm25)", *run_fts5(docs, queries), qrels)
+    rows = [fts5, row("plain Whoosh (BM25F, OrGroup)", *run_plain_whoosh(docs, queries), qrels)]
+    with tempfile.TemporaryDirectory(prefix="newsearch-time-") as tmp:
+        index_dir = Path(tmp) / "index"
+        index_dir.mkdir()
+        build_index(docs, index_dir)
+        ours = row("newsearch", *run_newsearch(index_dir, queries), qrels)
+        rows.append(ours)
+        if args.variants:
+            indexes: dict[int, object] = {}
+            for name, title_words, variant in VARIANTS:
+                if title_words not in indexes:
+                    vdir = Path(tmp) / f"index-title{title_words}"
+                    vdir.mkdir()
+                    indexes[title_words] = build_index(docs, vdir, title_words=title_words)
+                rows.append(row(name, *run_variant(indexes[title_words], queries, variant), qrels))
+
+    print_table(rows, baseline=fts5)
+    ok = ours["MAP"] >= TARGET * fts5["MAP"] and ours["nDCG@10"] >= TARGET * fts5["nDCG@10"]
+    print(
+        f"\nnewsearch vs FTS5: MAP x{ours['MAP'] / fts5['MAP']:.3f}, nDCG@10 x{ours['nDCG@10'] / fts5['nDCG@10']:.3f}"
+        f" (target x{TARGET:.2f} on both): {'PASS' if ok else 'FAIL'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

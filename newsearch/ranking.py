@@ -1,0 +1,261 @@
+"""Ranking for free-text queries: the weighting model, query-side word
+handling and pseudo-relevance feedback.
+
+The index keeps every word (see :mod:`newsearch.analysis`); what to do with
+function words is decided here, per query. The CLI query path is::
+
+    q = free_text_query(schema, text)          # the user's free-text words
+    with ix.searcher(weighting=weighting()) as s:
+        q = expand(s, q, filter=flt)           # optional: feedback from top hits
+        results = s.search(q, filter=flt, limit=n)
+
+Queries with explicit operators (phrases, AND/OR/NOT, field:value) are the
+query parser's business; :func:`expand` can still be applied to them, since it
+only adds optional should-clauses and never removes a required one.
+
+Measured on the TIME test collection by ``benchmarks/ranking.py`` (the numbers
+and the variants tried are in that file's docstring).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+
+from whoosh import query as wq
+from whoosh import scoring
+
+from newsearch.analysis import TOKEN_PATTERN
+from newsearch.schema import FIELD_BOOSTS
+
+# BM25 parameters (Robertson/Lucene defaults: robust across collections).
+K1 = 1.2
+B = 0.75
+
+# Pseudo-relevance feedback: how many top documents, how many expansion terms,
+# and the share of the final query given to the expansion terms (RM3's lambda).
+FEEDBACK_DOCS = 10
+FEEDBACK_TERMS = 20
+FEEDBACK_WEIGHT = 0.5
+# Only the first characters of each feedback document are read (cost bound).
+FEEDBACK_CHARS = 4000
+
+# Function words dropped from multi-word free-text queries. Deliberately
+# without words that are also news names in capitals (US, IT, WHO, MAY, UN):
+# those are handled by :func:`query_words`.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during
+    each few for from further had has have having he her here hers herself him
+    himself his how i if in into is its itself just me more most my myself no nor
+    not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where
+    which while whom why will with would you your yours yourself yourselves
+    """.split()
+)
+# Function words that are also common capitalised news words ("US", "IT",
+# "WHO", "May"): dropped only when written in lower case in a mixed-case query.
+AMBIGUOUS_STOP_WORDS = frozenset({"us", "it", "who", "may", "un"})
+
+_WORD = re.compile(TOKEN_PATTERN)
+
+
+class RobertsonBM25F(scoring.BM25F):
+    """Whoosh's BM25F with the Robertson-Sparck Jones IDF.
+
+    Whoosh's default IDF, ``log(N / (df + 1)) + 1``, gives a word found in
+    every document a weight of 1 (a seventh of a rare word's on a small
+    collection), so "the", "of" and "in" swamp long queries. The Robertson
+    form ``log(1 + (N - df + 0.5) / (df + 0.5))`` (Lucene, SQLite FTS5) tends
+    to zero for such words.
+    """
+
+    def idf(self, searcher, fieldname: str, text: str) -> float:
+        parent = searcher.get_parent()
+        df = parent.doc_frequency(fieldname, text)
+        n = parent.doc_count_all()
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def weighting(*, k1: float = K1, b: float = B) -> scoring.WeightingModel:
+    """The weighting model for ``ix.searcher(weighting=...)``."""
+    return RobertsonBM25F(B=b, K1=k1)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a free-text query that should be searched for.
+
+    Function words are dropped from queries of several words, unless that
+    would leave nothing ("the who", "to be or not to be" keep every word).
+    Ambiguous ones (us/it/who/may/un) are kept when capitalised in a
+    mixed-case query ("sanctions by the US in May"), and kept in an
+    all-capitals query, where case tells nothing.
+    """
+    words = _WORD.findall(text)
+    if len(words) <= 1:
+        return words
+    shouting = text.upper() == text
+    kept = []
+    for i, word in enumerate(words):
+        low = word.lower()
+        if low in AMBIGUOUS_STOP_WORDS:
+            if shouting or word != low:
+                kept.append(word)
+        elif low not in STOP_WORDS:
+            kept.append(word)
+    return kept or words
+
+
+def free_text_query(
+    schema,
+    text: str,
+    *,
+    fields: Mapping[str, float] = FIELD_BOOSTS,
+    drop_stop_words: bool = True,
+) -> wq.Query:
+    """An OR query over ``fields`` for the free-text words of ``text``.
+
+    Each kept word becomes one clause: its analysed terms in every field,
+    weighted by the field's boost (BM25F-style field weighting; the fields use
+    different analyzers, so each field analyses the word itself). Words that
+    repeat in the query count once per occurrence, as in BM25's query term
+    frequency. Returns :class:`whoosh.query.NullQuery` when nothing is left.
+    """
+    words = query_words(text) if drop_stop_words else _WORD.findall(text)
+    clauses: list[wq.Query] = []
+    for word in words:
+        per_field: list[wq.Query] = []
+        for name, boost in fields.items():
+            if name not in schema:
+                continue
+            terms = _analyse(schema[name], word)
+            for term in terms:
+                per_field.append(wq.Term(name, term, boost=boost))
+        if len(per_field) == 1:
+            clauses.append(per_field[0])
+        elif per_field:
+            clauses.append(wq.Or(per_field))
+    if not clauses:
+        return wq.NullQuery
+    return wq.Or(clauses)
+
+
+def _analyse(field, word: str) -> list[str]:
+    return [t.text for t in field.analyzer(word, mode="query")]
+
+
+def feedback_terms(
+    searcher,
+    docnums: list[int],
+    scores: list[float],
+    *,
+    fieldname: str = "body",
+    count: int = FEEDBACK_TERMS,
+    max_chars: int = FEEDBACK_CHARS,
+) -> list[tuple[str, float]]:
+    """The ``count`` best expansion terms from the feedback documents.
+
+    Relevance-model (RM1) weights: ``sum_d p(t|d) * p(d|q)`` with ``p(d|q)``
+    the documents' normalised scores, times the term's Robertson IDF so words
+    common to the whole collection (which the index keeps) do not win.
+    Uses stored term vectors when the field has them, else re-analyses the
+    stored text (the first ``max_chars`` characters).
+    """
+    reader = searcher.reader()
+    total_score = sum(scores) or 1.0
+    weights: Counter[str] = Counter()
+    analyzer = None
+    for docnum, score in zip(docnums, scores):
+        if reader.has_vector(docnum, fieldname):
+            tf = dict(reader.vector_as("weight", docnum, fieldname))
+        else:
+            text = reader.stored_fields(docnum).get(fieldname) or ""
+            if analyzer is None:
+                analyzer = searcher.schema[fieldname].analyzer
+            tf = Counter(t.text for t in analyzer(text[:max_chars]))
+        length = sum(tf.values()) or 1
+        share = score / total_score
+        for term, freq in tf.items():
+            weights[term] += share * freq / length
+    n = reader.doc_count_all()
+    scored = []
+    for term, w in weights.items():
+        if term in STOP_WORDS or len(term) < 2 or term.isdigit():
+            continue
+        df = reader.doc_frequency(fieldname, term)
+        if df <= 1:
+            continue  # a word of one document says nothing about the others
+        scored.append((term, w * math.log(1.0 + (n - df + 0.5) / (df + 0.5))))
+    scored.sort(key=lambda tw: (-tw[1], tw[0]))
+    return scored[:count]
+
+
+def expand(
+    searcher,
+    query: wq.Query,
+    *,
+    filter=None,
+    docs: int = FEEDBACK_DOCS,
+    terms: int = FEEDBACK_TERMS,
+    weight: float = FEEDBACK_WEIGHT,
+    fields: Mapping[str, float] = FIELD_BOOSTS,
+    fieldname: str = "body",
+) -> wq.Query:
+    """``query`` OR-ed with weighted expansion terms from its top hits.
+
+    Pseudo-relevance feedback (RM3-style): the original query keeps weight
+    ``1 - weight``, the expansion terms share ``weight`` in proportion to their
+    relevance-model weight, scaled so that the strongest expansion term is
+    worth as much as a typical query word. Expansion terms are optional
+    should-clauses, so the matching set can only grow and the operators of
+    ``query`` are untouched. Returns ``query`` unchanged when it finds
+    nothing to learn from.
+    """
+    if docs <= 0 or terms <= 0 or weight <= 0 or query is wq.NullQuery:
+        return query
+    top = searcher.search(query, filter=filter, limit=docs)
+    if len(top) == 0:
+        return query
+    docnums = [hit.docnum for hit in top]
+    scores = [float(hit.score or 0.0) for hit in top]
+    expansion = feedback_terms(searcher, docnums, scores, fieldname=fieldname, count=terms)
+    if not expansion:
+        return query
+    top_weight = expansion[0][1]
+    clauses: list[wq.Query] = []
+    for term, w in expansion:
+        boost = weight * w / top_weight
+        for name, field_boost in fields.items():
+            if name in searcher.schema and _same_analysis(name, fieldname, searcher.schema):
+                clauses.append(wq.Term(name, term, boost=boost * field_boost))
+    original = _reweighted(query, 1.0 - weight)
+    return wq.Or([original, *clauses])
+
+
+def _same_analysis(name: str, fieldname: str, schema) -> bool:
+    return name == fieldname or schema[name].analyzer == schema[fieldname].analyzer
+
+
+def _reweighted(query: wq.Query, factor: float) -> wq.Query:
+    q = query.copy()
+    q.boost = getattr(q, "boost", 1.0) * factor
+    return q
+
+
+__all__ = [
+    "B",
+    "K1",
+    "FEEDBACK_DOCS",
+    "FEEDBACK_TERMS",
+    "FEEDBACK_WEIGHT",
+    "RobertsonBM25F",
+    "expand",
+    "feedback_terms",
+    "free_text_query",
+    "query_words",
+    "weighting",
+]
