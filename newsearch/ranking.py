@@ -34,6 +34,10 @@ from newsearch.schema import FIELD_BOOSTS
 K1 = 1.2
 B = 0.75
 
+# Proximity: weight and slop of the phrase bonus for neighbouring query words.
+PROXIMITY_WEIGHT = 0.0
+PROXIMITY_SLOP = 2
+
 # Pseudo-relevance feedback: how many top documents, how many expansion terms,
 # and the share of the final query given to the expansion terms (RM3's lambda).
 FEEDBACK_DOCS = 10
@@ -61,7 +65,8 @@ STOP_WORDS = frozenset(
 # "WHO", "May"): dropped only when written in lower case in a mixed-case query.
 AMBIGUOUS_STOP_WORDS = frozenset({"us", "it", "who", "may", "un"})
 
-_WORD = re.compile(TOKEN_PATTERN)
+# A dotted abbreviation ("U.S.", "U.N.") is one query word, searched as a phrase.
+_WORD = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\b|" + TOKEN_PATTERN)
 
 
 class RobertsonBM25F(scoring.BM25F):
@@ -116,11 +121,12 @@ def free_text_query(
     *,
     fields: Mapping[str, float] = FIELD_BOOSTS,
     drop_stop_words: bool = True,
+    proximity: float = PROXIMITY_WEIGHT,
+    slop: int = PROXIMITY_SLOP,
 ) -> wq.Query:
     """An OR query over ``fields`` for the free-text words of ``text``.
 
-    Each kept word becomes one clause: its analysed terms in every field,
-    weighted by the field's boost (BM25F-style field weighting; the fields use
+    Each kept word becomes one clause per field, weighted by the field's boost (BM25F-style field weighting; the fields use
     different analyzers, so each field analyses the word itself). Words that
     repeat in the query count once per occurrence, as in BM25's query term
     frequency. Returns :class:`whoosh.query.NullQuery` when nothing is left.
@@ -128,20 +134,40 @@ def free_text_query(
     words = query_words(text) if drop_stop_words else _WORD.findall(text)
     clauses: list[wq.Query] = []
     for word in words:
-        per_field: list[wq.Query] = []
         for name, boost in fields.items():
             if name not in schema:
                 continue
             terms = _analyse(schema[name], word)
-            for term in terms:
-                per_field.append(wq.Term(name, term, boost=boost))
-        if len(per_field) == 1:
-            clauses.append(per_field[0])
-        elif per_field:
-            clauses.append(wq.Or(per_field))
+            if len(terms) == 1:
+                clauses.append(wq.Term(name, terms[0], boost=boost))
+            elif terms:  # a dotted abbreviation: "U.S." -> "u" next to "s"
+                clauses.append(wq.Phrase(name, terms, boost=boost, degrade=True))
     if not clauses:
         return wq.NullQuery
+    if proximity > 0 and len(words) > 1:
+        clauses.extend(proximity_clauses(schema, words, fields, proximity, slop))
     return wq.Or(clauses)
+
+
+def proximity_clauses(schema, words: list[str], fields: Mapping[str, float], weight: float, slop: int) -> list[wq.Query]:
+    """Bonus clauses for adjacent query words found near each other.
+
+    A simplified sequential dependence model: each pair of neighbouring
+    query words becomes an optional phrase with ``slop`` (so "Viet Nam",
+    "test ban treaty" and "Ben Bella" reward documents that keep the words
+    together). Whoosh scores a phrase match by its words' scores, so the
+    bonus is ``weight`` times what the two words earn.
+    """
+    out: list[wq.Query] = []
+    for name in ("title", "body"):
+        if name not in fields or name not in schema:
+            continue
+        terms = [_analyse(schema[name], w) for w in words]
+        flat = [t[0] for t in terms if len(t) == 1]
+        for a, b in zip(flat, flat[1:]):
+            if a != b:
+                out.append(wq.Phrase(name, [a, b], slop=slop, boost=weight * fields[name]))
+    return out
 
 
 def _analyse(field, word: str) -> list[str]:
@@ -153,43 +179,57 @@ def feedback_terms(
     docnums: list[int],
     scores: list[float],
     *,
-    fieldname: str = "body",
+    fieldnames: tuple[str, ...] = ("title", "body"),
     count: int = FEEDBACK_TERMS,
     max_chars: int = FEEDBACK_CHARS,
+    model: str = "rm3",
 ) -> list[tuple[str, float]]:
     """The ``count`` best expansion terms from the feedback documents.
 
     Relevance-model (RM1) weights: ``sum_d p(t|d) * p(d|q)`` with ``p(d|q)``
     the documents' normalised scores, times the term's Robertson IDF so words
     common to the whole collection (which the index keeps) do not win.
-    Uses stored term vectors when the field has them, else re-analyses the
-    stored text (the first ``max_chars`` characters).
+    Reads stored term vectors when a field has them, else re-analyses the
+    stored text (the first ``max_chars`` characters of each field).
+    The fields must share one analyzer (title and body do).
     """
     reader = searcher.reader()
     total_score = sum(scores) or 1.0
-    weights: Counter[str] = Counter()
-    analyzer = None
+    rm: Counter[str] = Counter()  # relevance model: sum_d p(t|d) p(d|q)
+    tfx: Counter[str] = Counter()  # raw frequency in the feedback documents (Bo1)
     for docnum, score in zip(docnums, scores):
-        if reader.has_vector(docnum, fieldname):
-            tf = dict(reader.vector_as("weight", docnum, fieldname))
-        else:
-            text = reader.stored_fields(docnum).get(fieldname) or ""
-            if analyzer is None:
-                analyzer = searcher.schema[fieldname].analyzer
-            tf = Counter(t.text for t in analyzer(text[:max_chars]))
+        tf: Counter[str] = Counter()
+        stored = None
+        for name in fieldnames:
+            if name not in searcher.schema:
+                continue
+            if reader.has_vector(docnum, name):
+                tf.update(dict(reader.vector_as("weight", docnum, name)))
+            else:
+                if stored is None:
+                    stored = reader.stored_fields(docnum)
+                text = stored.get(name) or ""
+                tf.update(t.text for t in searcher.schema[name].analyzer(text[:max_chars]))
         length = sum(tf.values()) or 1
         share = score / total_score
         for term, freq in tf.items():
-            weights[term] += share * freq / length
+            rm[term] += share * freq / length
+        tfx.update(tf)
     n = reader.doc_count_all()
+    df_field = fieldnames[-1]
     scored = []
-    for term, w in weights.items():
+    for term, w in rm.items():
         if term in STOP_WORDS or len(term) < 2 or term.isdigit():
             continue
-        df = reader.doc_frequency(fieldname, term)
+        df = reader.doc_frequency(df_field, term)
         if df <= 1:
             continue  # a word of one document says nothing about the others
-        scored.append((term, w * math.log(1.0 + (n - df + 0.5) / (df + 0.5))))
+        if model == "bo1":
+            pn = reader.frequency(df_field, term) / n
+            w = tfx[term] * math.log2((1.0 + pn) / pn) + math.log2(1.0 + pn)
+        else:
+            w *= math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        scored.append((term, w))
     scored.sort(key=lambda tw: (-tw[1], tw[0]))
     return scored[:count]
 
@@ -203,17 +243,16 @@ def expand(
     terms: int = FEEDBACK_TERMS,
     weight: float = FEEDBACK_WEIGHT,
     fields: Mapping[str, float] = FIELD_BOOSTS,
-    fieldname: str = "body",
+    model: str = "rm3",
 ) -> wq.Query:
     """``query`` OR-ed with weighted expansion terms from its top hits.
 
-    Pseudo-relevance feedback (RM3-style): the original query keeps weight
-    ``1 - weight``, the expansion terms share ``weight`` in proportion to their
-    relevance-model weight, scaled so that the strongest expansion term is
-    worth as much as a typical query word. Expansion terms are optional
-    should-clauses, so the matching set can only grow and the operators of
-    ``query`` are untouched. Returns ``query`` unchanged when it finds
-    nothing to learn from.
+    Pseudo-relevance feedback (RM3): the original query's words share
+    ``1 - weight`` of the final query and the expansion terms share
+    ``weight`` in proportion to their relevance-model weights. Expansion
+    terms are optional should-clauses over the title/body fields, so the
+    matching set can only grow and the operators of ``query`` are untouched.
+    Returns ``query`` unchanged when it finds nothing to learn from.
     """
     if docs <= 0 or terms <= 0 or weight <= 0 or query is wq.NullQuery:
         return query
@@ -222,28 +261,19 @@ def expand(
         return query
     docnums = [hit.docnum for hit in top]
     scores = [float(hit.score or 0.0) for hit in top]
-    expansion = feedback_terms(searcher, docnums, scores, fieldname=fieldname, count=terms)
+    text_fields = tuple(n for n in ("title", "body") if n in fields)
+    expansion = feedback_terms(searcher, docnums, scores, fieldnames=text_fields, count=terms, model=model)
     if not expansion:
         return query
-    top_weight = expansion[0][1]
-    clauses: list[wq.Query] = []
+    # Original words each weigh (1 - weight) / n; scale both sides by n / (1 - weight).
+    n_words = len(query.subqueries) if isinstance(query, wq.Or) else 1
+    total = sum(w for _, w in expansion)
+    scale = weight / (1.0 - weight) * n_words / total if weight < 1 else n_words / total
+    clauses: list[wq.Query] = [query]
     for term, w in expansion:
-        boost = weight * w / top_weight
-        for name, field_boost in fields.items():
-            if name in searcher.schema and _same_analysis(name, fieldname, searcher.schema):
-                clauses.append(wq.Term(name, term, boost=boost * field_boost))
-    original = _reweighted(query, 1.0 - weight)
-    return wq.Or([original, *clauses])
-
-
-def _same_analysis(name: str, fieldname: str, schema) -> bool:
-    return name == fieldname or schema[name].analyzer == schema[fieldname].analyzer
-
-
-def _reweighted(query: wq.Query, factor: float) -> wq.Query:
-    q = query.copy()
-    q.boost = getattr(q, "boost", 1.0) * factor
-    return q
+        for name in text_fields:
+            clauses.append(wq.Term(name, term, boost=scale * w * fields[name]))
+    return wq.Or(clauses)
 
 
 __all__ = [
