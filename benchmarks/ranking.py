@@ -157,7 +157,6 @@ def rank(searcher, schema, text: str, variant: Mapping, limit: int = DEPTH) -> l
             docs=variant.get("fb_docs", ranking.FEEDBACK_DOCS),
             terms=variant.get("fb_terms", ranking.FEEDBACK_TERMS),
             weight=variant.get("fb_weight", ranking.FEEDBACK_WEIGHT),
-            model=variant.get("fb_model", "rm3"),
             **kwargs,
         )
     results = searcher.search(q, limit=limit)
