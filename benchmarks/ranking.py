@@ -157,6 +157,7 @@ def rank(searcher, schema, text: str, variant: Mapping, limit: int = DEPTH) -> l
             docs=variant.get("fb_docs", ranking.FEEDBACK_DOCS),
             terms=variant.get("fb_terms", ranking.FEEDBACK_TERMS),
             weight=variant.get("fb_weight", ranking.FEEDBACK_WEIGHT),
+            depth=variant.get("fb_depth", ranking.FEEDBACK_DEPTH),
             **kwargs,
         )
     results = searcher.search(q, limit=limit)

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.matching import ListMatcher, NullMatcher
 
 from newsearch.analysis import TOKEN_PATTERN
 from newsearch.schema import FIELD_BOOSTS
@@ -43,7 +44,9 @@ PROXIMITY_SLOP = 2
 # and the share of the final query given to the expansion terms (RM3's lambda).
 FEEDBACK_DOCS = 5
 FEEDBACK_TERMS = 20
-FEEDBACK_WEIGHT = 0.3
+FEEDBACK_WEIGHT = 0.6
+# Expansion re-scores this many top hits of the original query.
+FEEDBACK_DEPTH = 50
 # Only the first characters of each feedback document are read (cost bound).
 FEEDBACK_CHARS = 4000
 
@@ -239,36 +242,110 @@ def expand(
     docs: int = FEEDBACK_DOCS,
     terms: int = FEEDBACK_TERMS,
     weight: float = FEEDBACK_WEIGHT,
+    depth: int = FEEDBACK_DEPTH,
     fields: Mapping[str, float] = FIELD_BOOSTS,
 ) -> wq.Query:
-    """``query`` OR-ed with weighted expansion terms from its top hits.
+    """``query`` plus a pseudo-relevance-feedback bonus for its top hits.
 
-    Pseudo-relevance feedback (RM3): the original query's words share
-    ``1 - weight`` of the final query and the expansion terms share
-    ``weight`` in proportion to their relevance-model weights. Expansion
-    terms are optional should-clauses over the title/body fields, so the
-    matching set can only grow and the operators of ``query`` are untouched.
-    Returns ``query`` unchanged when it finds nothing to learn from.
+    RM3: the expansion terms (:func:`feedback_terms` of the top ``docs``
+    hits) share ``weight`` of the final query in proportion to their
+    relevance-model weights; the original query's words share
+    ``1 - weight``. For speed the expansion terms only re-score the top
+    ``depth`` hits of ``query`` (re-ranking, as most engines do PRF): each
+    term's postings are skipped through for those documents only, instead
+    of running a 40-clause OR over the whole index (~0.4 s on 24k
+    articles). The result is ``Or([query, bonus])``: the same matching
+    documents and operators as ``query``, the top ``depth`` re-ordered.
+    Returns ``query`` itself when there is nothing to learn from.
     """
-    if docs <= 0 or terms <= 0 or weight <= 0 or query is wq.NullQuery:
+    if docs <= 0 or terms <= 0 or not 0 < weight < 1 or query is wq.NullQuery:
         return query
-    top = searcher.search(query, filter=filter, limit=docs)
-    if len(top) == 0:
+    top = searcher.search(query, filter=filter, limit=max(depth, docs))
+    docnums = [hit.docnum for hit in top]  # (not len(top): that counts every match)
+    if not docnums:
         return query
-    docnums = [hit.docnum for hit in top]
-    text_fields = tuple(n for n in ("title", "body") if n in fields)
-    expansion = feedback_terms(searcher, docnums, fieldnames=text_fields, count=terms)
+    text_fields = tuple(n for n in ("title", "body") if n in fields and n in searcher.schema)
+    expansion = feedback_terms(searcher, docnums[:docs], fieldnames=text_fields, count=terms)
     if not expansion:
         return query
-    # Original words each weigh (1 - weight) / n; scale both sides by n / (1 - weight).
-    n_words = len(query.subqueries) if isinstance(query, wq.Or) else 1
+    # Each original word weighs (1 - weight) / n and the expansion terms
+    # weight * w / total: scale both by n / (1 - weight), keeping ``query``.
+    n_words = len({text for name, text in query.iter_all_terms() if name == "body"}) or 1
     total = sum(w for _, w in expansion)
-    scale = weight / (1.0 - weight) * n_words / total if weight < 1 else n_words / total
-    clauses: list[wq.Query] = [query]
-    for term, w in expansion:
-        for name in text_fields:
-            clauses.append(wq.Term(name, term, boost=scale * w * fields[name]))
-    return wq.Or(clauses)
+    scale = weight / (1.0 - weight) * n_words / total
+    bonus = _term_scores(
+        searcher, sorted(docnums), [(name, t, scale * w * fields[name]) for t, w in expansion for name in text_fields]
+    )
+    return wq.Or([query, DocumentBonus(bonus)]) if bonus else query
+
+
+def _term_scores(searcher, docnums: list[int], terms: list[tuple[str, str, float]]) -> dict[int, float]:
+    """sum(boost * score of the term) for each of the (sorted, global) ``docnums``."""
+    reader = searcher.reader()
+    scores: dict[int, float] = {}
+    for name, text, boost in terms:
+        if (name, text) not in reader:
+            continue
+        m = searcher.postings(name, text)
+        for docnum in docnums:
+            if not m.is_active():
+                break
+            if m.id() < docnum:
+                m.skip_to(docnum)
+                if not m.is_active():
+                    break
+            if m.id() == docnum:
+                scores[docnum] = scores.get(docnum, 0.0) + boost * m.score()
+    return scores
+
+
+class DocumentBonus(wq.Query):
+    """Fixed extra scores for some documents (by global document number).
+
+    OR-ed with a query it adds the scores to the documents it matches; on its
+    own it matches exactly those documents. Valid only for the searcher whose
+    document numbers it holds (build it per search, as :func:`expand` does).
+    """
+
+    def __init__(self, scores: Mapping[int, float], boost: float = 1.0) -> None:
+        self.scores = dict(scores)
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}(<{len(self.scores)} documents>)"
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other.scores == self.scores and other.boost == self.boost
+
+    def __hash__(self) -> int:
+        return hash((len(self.scores), self.boost))
+
+    def estimate_size(self, ixreader) -> int:
+        return len(self.scores)
+
+    def matcher(self, searcher, context=None):
+        parent = searcher.get_parent()
+        offset = 0 if parent is searcher else (parent._offset_for_subsearcher(searcher) or 0)
+        end = offset + searcher.reader().doc_count_all()
+        items = sorted((d - offset, s * self.boost) for d, s in self.scores.items() if offset <= d < end)
+        if not items:
+            return NullMatcher()
+        return _BonusMatcher([d for d, _ in items], weights=[s for _, s in items])
+
+
+class _BonusMatcher(ListMatcher):
+    """A list of (document, score) that tells the collector its best remaining
+    score, so Whoosh's top-k pruning keeps working when it is OR-ed with a
+    query (a plain ListMatcher without a scorer turns pruning off)."""
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def max_quality(self) -> float:
+        return max(self._weights[self._i :], default=0.0)
+
+    def block_quality(self) -> float:
+        return self.max_quality()
 
 
 __all__ = [
@@ -277,6 +354,8 @@ __all__ = [
     "FEEDBACK_DOCS",
     "FEEDBACK_TERMS",
     "FEEDBACK_WEIGHT",
+    "FEEDBACK_DEPTH",
+    "DocumentBonus",
     "RobertsonBM25F",
     "expand",
     "feedback_terms",
