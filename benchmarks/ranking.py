@@ -116,7 +116,10 @@ def run_plain_whoosh(docs: Mapping[str, str], queries: Mapping[str, str]) -> tup
 
 
 def title_of(text: str, words: int) -> str:
-    """A stand-in headline: TIME articles have none, so the first ``words`` words."""
+    """A stand-in headline: TIME articles have none, so the first ``words`` words
+    (-1: the whole text, as a reader taking line 1 as the headline would)."""
+    if words < 0:
+        return text
     return " ".join(text.split()[:words]) if words else ""
 
 
@@ -132,7 +135,8 @@ def build_index(docs: Mapping[str, str], index_dir: Path, *, title_words: int = 
     ix = index.create_in(str(index_dir), schema or build_schema())
     writer = ix.writer()
     for docno, text in docs.items():
-        writer.add_document(id=docno, path=docno + ".txt", title=title_of(text, title_words), body=text)
+        body = "" if title_words < 0 else text
+        writer.add_document(id=docno, path=docno + ".txt", title=title_of(text, title_words), body=body)
     writer.commit()
     return ix
 
@@ -218,11 +222,24 @@ def run_variant(ix, queries: Mapping[str, str], variant: Mapping) -> tuple[Run, 
 # Variants tried (name, index title words, settings). Everything not set uses
 # the defaults of newsearch/ranking.py.
 VARIANTS: list[tuple[str, int, dict]] = [
-    ("whoosh idf, all words, no feedback", 0, {"idf": "whoosh", "stop": False, "feedback": False}),
-    ("robertson idf, all words, no feedback", 0, {"stop": False, "feedback": False}),
-    ("robertson idf, query stop words, no feedback", 0, {"feedback": False}),
-    ("+ feedback (defaults)", 0, {}),
-    ("  title = first 10 words", 10, {}),
+    ("BM25F whoosh idf, k1 1.2, all words", 0, {"idf": "whoosh", "k1": 1.2, "stop": False, "feedback": False}),
+    ("+ Robertson idf", 0, {"k1": 1.2, "stop": False, "feedback": False}),
+    ("+ query stop words", 0, {"k1": 1.2, "feedback": False}),
+    ("+ k1 1.5", 0, {"feedback": False}),
+    ("  k1 2.0", 0, {"k1": 2.0, "feedback": False}),
+    ("  b 0.9", 0, {"b": 0.9, "feedback": False}),
+    ("  proximity bonus 0.2, slop 3", 0, {"prox": 0.2, "slop": 3, "feedback": False}),
+    ("  DFR PL2 instead of BM25", 0, {"model": "pl2", "feedback": False}),
+    ("+ RM3 5 docs 20 terms 0.6, rerank 50 (= newsearch)", 0, {}),
+    ("  RM3 10 docs", 0, {"fb_docs": 10}),
+    ("  RM3 3 docs", 0, {"fb_docs": 3}),
+    ("  RM3 10 terms", 0, {"fb_terms": 10}),
+    ("  RM3 weight 0.5", 0, {"fb_weight": 0.5}),
+    ("  RM3 rerank depth 1000", 0, {"fb_depth": 1000}),
+    ("  RM3, k1 1.2", 0, {"k1": 1.2}),
+    ("  RM3 + proximity 0.2", 0, {"prox": 0.2, "slop": 3}),
+    ("  title = first 10 words of the text", 10, {}),
+    ("  title = the whole text, body empty", -1, {}),
 ]
 
 

@@ -221,12 +221,11 @@ def feedback_terms(
         for term, freq in tf.items():
             rm[term] += share / total_share * freq / length
     n = reader.doc_count_all()
-    df_field = fieldnames[-1]
     scored = []
     for term, w in rm.items():
         if term in STOP_WORDS or len(term) < 2 or term.isdigit():
             continue
-        df = reader.doc_frequency(df_field, term)
+        df = max(reader.doc_frequency(name, term) for name in fieldnames)
         if df <= 1:
             continue  # a word of one document says nothing about the others
         scored.append((term, w * math.log(1.0 + (n - df + 0.5) / (df + 0.5))))
