@@ -1,20 +1,33 @@
-"""Ranking for free-text queries: the weighting model, query-side word
-handling and pseudo-relevance feedback.
+"""Ranking for free-text queries: weighting model, query-side word handling
+and pseudo-relevance feedback.
 
 The index keeps every word (see :mod:`newsearch.analysis`); what to do with
-function words is decided here, per query. The CLI query path is::
+function words is decided here, per query. The query path::
 
-    q = free_text_query(schema, text)          # the user's free-text words
-    with ix.searcher(weighting=weighting()) as s:
-        q = expand(s, q, filter=flt)           # optional: feedback from top hits
-        results = s.search(q, filter=flt, limit=n)
+    from newsearch import ranking
 
-Queries with explicit operators (phrases, AND/OR/NOT, field:value) are the
-query parser's business; :func:`expand` can still be applied to them, since it
-only adds optional should-clauses and never removes a required one.
+    with ix.searcher(weighting=ranking.weighting()) as s:
+        q = ranking.free_text_query(ix.schema, text)  # or the parser's query
+        if sort == "relevance":
+            q = ranking.expand(s, q, filter=flt)      # feedback from the top hits
+        results = s.search(q, filter=flt, limit=n, terms=True)
 
-Measured on the TIME test collection by ``benchmarks/ranking.py`` (the numbers
-and the variants tried are in that file's docstring).
+API
+- :func:`weighting` -- BM25F with the Robertson IDF, K1 1.5, B 0.75.
+- :func:`query_words` -- the words of a free-text query worth searching
+  (function words dropped unless that leaves nothing; "US", "WHO", "May"
+  kept when capitalised; "U.S." kept as one word).
+- :func:`free_text_query` -- those words OR-ed over the ``FIELD_BOOSTS``
+  fields, one weighted term per word and field (a phrase for "U.S.").
+- :func:`expand` -- RM3 pseudo-relevance feedback: returns
+  ``Or([query, DocumentBonus])``, which matches exactly what ``query``
+  matches and re-orders its top ``FEEDBACK_DEPTH`` hits. Works on any query
+  (operators, phrases, field:value untouched), needs no schema change.
+- :func:`feedback_terms`, :class:`DocumentBonus` -- the two halves of it.
+
+Measured on the TIME test collection by ``benchmarks/ranking.py`` (numbers
+and the variants tried in that file's docstring) and for cost on 24k
+articles by ``benchmarks/ranking_speed.py``.
 """
 
 from __future__ import annotations

@@ -140,6 +140,17 @@ def test_expansion_reranks_the_same_matches(bbc_index):
         assert sorted(hit.score for hit in after)[-1] > sorted(hit.score for hit in before)[-1]
 
 
+def test_expansion_keeps_the_operators_of_a_parsed_query(bbc_index):
+    from whoosh import query as wq
+
+    with bbc_index.searcher(weighting=ranking.weighting()) as searcher:
+        q = wq.AndNot(ranking.free_text_query(bbc_index.schema, "oil"), wq.Term("body", "opec"))
+        expanded = ranking.expand(searcher, q)
+        hits = searcher.search(expanded, limit=None)
+        assert len(hits) == len(searcher.search(q, limit=None)) > 0
+        assert not any("opec" in hit["body"].lower() for hit in hits)
+
+
 def test_document_bonus_lands_on_the_right_documents_across_segments(tmp_path):
     from whoosh import index
     from whoosh import query as wq
