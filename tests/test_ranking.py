@@ -200,3 +200,27 @@ def test_metrics_on_a_hand_computed_ranking():
     idcg = 1 + 1 / 1.5849625007211563 + 0.5
     assert ndcg_at(ranking_, relevant) == pytest.approx((1 + 0.5) / idcg)
     assert evaluate({"q": ranking_}, {"q": relevant, "empty": {"z": 0}})["MAP"] == pytest.approx((1 + 2 / 3) / 3)
+
+
+# ------------------------------------------------------------------ index side
+
+
+def test_a_title_made_of_the_opening_words_is_not_indexed():
+    body = (
+        "THE ALLIES AFTER NASSAU IN DECEMBER 1960, THE U.S . FIRST PROPOSED TO HELP NATO DEVELOP ITS OWN "
+        "NUCLEAR STRIKE FORCE . BUT EUROPE MADE NO ATTEMPT TO DEVISE A PLAN ."
+    )
+    stand_in = "THE ALLIES AFTER NASSAU IN DECEMBER 1960, THE U.S . FIRST PROPOSED TO HELP NATO DEVELOP ITS OWN…"
+    assert ranking.indexed_title(stand_in, body) == ""
+    # Whitespace may differ between the title line and the body.
+    assert ranking.indexed_title(stand_in, body.replace(" ", "\n", 3)) == ""
+
+
+def test_real_headlines_stay_indexed():
+    folder = _corpus("bbc", "business")
+    for path in sorted(folder.glob("*.txt"))[:50]:
+        title, _, body = path.read_bytes().decode("utf-8", "replace").partition("\n")
+        assert ranking.indexed_title(title.strip(), body.strip()) == title.strip()
+    # A short headline that the body repeats is still a headline.
+    assert ranking.indexed_title("Yukos unit buyer faces loan claim", "Yukos unit buyer faces loan claim. The owners") != ""
+    assert ranking.indexed_title("", "anything") == ""
