@@ -99,7 +99,28 @@ def parse_query(
     return ParsedQuery(query=query, filter=combined, notes=notes, words=words)
 
 
+_SYNTAX_MARKS = re.compile(r'["()*?]|(?<!\S)[-+]|\w:')
+_OPERATOR_WORDS = re.compile(r"\b(?:AND|OR|NOT)\b")
+
+
+def has_syntax(words: str) -> bool:
+    """Whether the query uses the query language, rather than being plain words.
+
+    AND, OR and NOT are operators, except in a sentence typed all in capitals
+    ("BORDER DISPUTE BETWEEN ISRAEL AND SYRIA"), where they are just words.
+    """
+    if _SYNTAX_MARKS.search(words):
+        return True
+    shouted = words.upper() == words and len(words.split()) > 3
+    return bool(_OPERATOR_WORDS.search(words)) and not shouted
+
+
 def _parse_words(schema, words: str) -> wq.Query:
+    """Plain words go to the ranking module's free-text query; anything with syntax to Whoosh's parser."""
+    if not has_syntax(words):
+        from newsearch.ranking import free_text_query
+
+        return free_text_query(schema, words)
     parser = qparser.MultifieldParser(
         list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
     )

@@ -54,7 +54,10 @@ class SearchOptions:
 
 def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | None = None) -> SearchResult:
     """Search the index at ``index_dir`` for ``text``."""
+    from whoosh.query import Every
+
     from newsearch.querying import bound_query, parse_query
+    from newsearch.ranking import expand
     from newsearch.suggest import suggest
 
     options = options or SearchOptions()
@@ -62,9 +65,12 @@ def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | Non
     searcher = open_searcher(index_dir)
     parsed = parse_query(searcher.schema, text, since=options.since, until=options.until, sources=options.sources)
     parsed.query = bound_query(parsed.query, searcher.reader(), parsed.notes)
+    highlight_query = parsed.query
+    if options.sort == "relevance" and not isinstance(parsed.query, Every):
+        parsed.query = expand(searcher, parsed.query, filter=parsed.filter)
     results, groups = _ranked_groups(searcher, parsed, options)
     page = groups[options.offset : options.offset + options.limit]
-    hits = hits_from_results(searcher, results, page, options.offset, parsed.query)
+    hits = hits_from_results(searcher, results, page, options.offset, highlight_query)
     total = len(results)
     facets = facet_counts(searcher, parsed.query, parsed.filter, options.facets) if options.facets else None
     suggestion = suggest(searcher, parsed.words, few_hits=total < SUGGEST_BELOW) if parsed.words else None
@@ -106,9 +112,9 @@ def open_searcher(index_dir: str | os.PathLike):
 
 
 def weighting():
-    from whoosh import scoring
+    from newsearch.ranking import weighting as ranking_weighting
 
-    return scoring.BM25F()
+    return ranking_weighting()
 
 
 def _ranked_groups(searcher, parsed, options: SearchOptions):
