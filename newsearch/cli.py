@@ -58,8 +58,21 @@ def handle_errors(command):
     return wrapper
 
 
+def _print_version(ctx, _param, value):
+    """--version from the package metadata (written once, in pyproject.toml), read only when asked."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        click.echo(f"newsearch {version('newsearch')}")
+    except PackageNotFoundError:
+        click.echo("newsearch (not installed: run from a source tree)")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="newsearch")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit.")
 def cli():
     """Full-text search for news archives."""
 
