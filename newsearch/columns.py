@@ -29,3 +29,16 @@ class Column:
         i = bisect_right(self._starts, docnum) - 1
         part = self._parts[i] if i >= 0 else None
         return self._default if part is None else part[docnum - self._starts[i]]
+
+
+def column(searcher, name: str, default, translate: bool = False) -> Column:
+    """The :class:`Column` for ``searcher``, built once per searcher.
+
+    Building one reads the offsets of every document's value (about 9 ms for
+    a variable-length column on 24,000 articles), so a reused searcher keeps it.
+    """
+    cache = searcher.__dict__.setdefault("_newsearch_columns", {})
+    key = (name, translate)
+    if key not in cache:
+        cache[key] = Column(searcher, name, default, translate=translate)
+    return cache[key]

@@ -17,9 +17,9 @@ NO_DATE = 2**64 - 1  # what Whoosh's date column holds for an article without a 
 
 def _raw_dates(searcher):
     """Raw date values by document number (NO_DATE where unknown)."""
-    from newsearch.columns import Column
+    from newsearch.columns import column
 
-    return Column(searcher, "date", default=NO_DATE)
+    return column(searcher, "date", default=NO_DATE)
 
 
 def _as_datetime(raw: int) -> datetime | None:
@@ -54,7 +54,7 @@ def similar(index_dir, article_id: str, limit: int = 10):
     """Articles most like one article: a query from its key terms (Bo1 model)."""
     from whoosh import query as wq
 
-    from newsearch.columns import Column
+    from newsearch.columns import column
     from newsearch.search import SearchResult, hits_from_results, weighting
 
     started = time.perf_counter()
@@ -66,7 +66,7 @@ def similar(index_dir, article_id: str, limit: int = 10):
         stored = searcher.stored_fields(docnum)
         text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
         terms = searcher.key_terms_from_text("body", text, numterms=20)
-        fingerprint = Column(searcher, "fingerprint", default="")[docnum]
+        fingerprint = column(searcher, "fingerprint", default="")[docnum]
         same = wq.Or([wq.Term("id", article_id), wq.Term("fingerprint", fingerprint)]) if fingerprint else wq.Term("id", article_id)
         q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in terms])
         results = searcher.search(q, mask=same, limit=limit)

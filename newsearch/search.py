@@ -12,7 +12,11 @@ from newsearch.errors import ArticleNotFound
 from newsearch.models import Article, Hit
 
 SEARCH_SECONDS = 5.0  # a query never runs longer than this; it answers with what it found
-SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
+SUGGEST_BELOW = 3
+# Pseudo-relevance feedback runs for questions and descriptions, not for one or
+# two keywords: it doubles the search's cost, and a short query's top hits are
+# too narrow a sample to learn from.
+FEEDBACK_MIN_WORDS = 3  # offer a corrected query when fewer hits than this
 FACETS = {"source": "source_key"}  # user facet name -> indexed column
 
 
@@ -54,10 +58,8 @@ class SearchOptions:
 
 def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | None = None) -> SearchResult:
     """Search the index at ``index_dir`` for ``text``."""
-    from whoosh.query import Every
-
     from newsearch.querying import bound_query, parse_query
-    from newsearch.ranking import expand
+    from newsearch.ranking import expand, query_words
     from newsearch.suggest import suggest
 
     options = options or SearchOptions()
@@ -66,7 +68,7 @@ def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | Non
     parsed = parse_query(searcher.schema, text, since=options.since, until=options.until, sources=options.sources)
     parsed.query = bound_query(parsed.query, searcher.reader(), parsed.notes)
     highlight_query = parsed.query
-    if options.sort == "relevance" and not isinstance(parsed.query, Every):
+    if options.sort == "relevance" and len(query_words(parsed.words)) >= FEEDBACK_MIN_WORDS:
         parsed.query = expand(searcher, parsed.query, filter=parsed.filter)
     results, groups = _ranked_groups(searcher, parsed, options)
     page = groups[options.offset : options.offset + options.limit]
@@ -142,10 +144,10 @@ def group_copies(searcher, docnums: list[int]) -> list[list[int]]:
     """Group result positions whose articles are copies of each other, keeping rank order."""
     from newsearch.dedup import NEAR_DUPLICATE, decode, resemblance
 
-    from newsearch.columns import Column
+    from newsearch.columns import column
 
-    fingerprints = Column(searcher, "fingerprint", default="")
-    sketches = Column(searcher, "sketch", default=b"")
+    fingerprints = column(searcher, "fingerprint", default="")
+    sketches = column(searcher, "sketch", default=b"")
     groups: list[list[int]] = []
     leaders: list[tuple[str, frozenset[int]]] = []  # (fingerprint, sketch) of each group's first article
     for position, docnum in enumerate(docnums):
