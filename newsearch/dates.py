@@ -32,7 +32,8 @@ _MONTH_RE = (
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _WEEKDAY_RE = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
-_YEAR_RE = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+# A year, possibly glued to a following time by a scraper ("20232:26 PM").
+_YEAR_RE = r"(?P<year>(?:19|20)\d\d)(?:(?!\d)|(?=\d{1,2}:\d\d))"
 
 # Zone abbreviations newspapers print. The generic US ones follow daylight
 # saving, so they map to a zone; the explicit ones are fixed offsets.
@@ -61,17 +62,18 @@ _ISO = re.compile(
     re.I,
 )
 _DMY = re.compile(
-    r"(?<![\w])" + _WEEKDAY_RE + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?"
-    + _MONTH_RE + r"\.?,?\s+" + _YEAR_RE,
+    r"(?<![\w])" + _WEEKDAY_RE + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?(?:\s+|-)(?:of\s+)?"
+    + _MONTH_RE + r"\.?,?(?:\s+|-)" + _YEAR_RE,
     re.I,
 )
 _MDY = re.compile(
-    r"(?<![\w])" + _WEEKDAY_RE + _MONTH_RE + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR_RE,
+    r"(?:(?<![\w])|(?<=[a-z]))" + _WEEKDAY_RE + _MONTH_RE + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR_RE,
     re.I,
 )
 _NUMERIC = re.compile(
     r"(?<![\d.:/-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)" + _YEAR_RE + r"(?![.:/-]\d)"
 )
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
 _TIME = re.compile(r"(?<![\d.:])" + _TIME_RE, re.I)
 _TIME_AT_START = re.compile(r"\s*(?:[,|•·–—-]|at|um|à|a las|alle)?\s*" + _TIME_RE, re.I)
 # A date written in words we do not know: "5 juin 2025", "22. Mai 2024", "junio 5, 2025".
@@ -177,6 +179,26 @@ def _time_near(text: str, start: int, end: int) -> re.Match | None:
     return None
 
 
+_US_ZONES = frozenset({"et", "ct", "mt", "pt", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"})
+
+
+def _zone_convention(text: str, m: re.Match) -> bool | None:
+    """Day first for a time zone east of the Atlantic, month first for a US zone, else unknown."""
+    time = _time_near(text, m.start(), m.end())
+    zone = (time.groupdict().get("tz") or "").lower().replace(" ", "") if time else ""
+    if not zone:
+        return None
+    if zone in _US_ZONES:
+        return False
+    return zone[:3] in ("gmt", "utc", "bst", "cet", "ces", "eet", "ees", "wet", "wes", "msk") or zone.startswith("+")
+
+
+def needs_convention(text: str) -> bool:
+    """Whether ``text`` holds a numeric date whose day/month order is ambiguous (cheap check)."""
+    return any(int(m.group("a")) <= 12 and int(m.group("b")) <= 12 and m.group("sep") != "."
+               for m in _NUMERIC.finditer(text))
+
+
 def infer_dayfirst(text: str) -> bool | None:
     """The text's own convention for 03/04/2024: day first, month first, or unknown.
 
@@ -191,7 +213,8 @@ def infer_dayfirst(text: str) -> bool | None:
             return True
         if b > 12 >= a:
             return False
-    dmy, mdy = len(_DMY.findall(text)), len(_MDY.findall(text))
+    dated = "\n".join(line for line in text.split("\n") if _HAS_YEAR.search(line))
+    dmy, mdy = len(_DMY.findall(dated)), len(_MDY.findall(dated))
     if dmy != mdy:
         return dmy > mdy
     return None
@@ -213,6 +236,8 @@ def find_date(text: str, *, now: datetime | None = None, dayfirst: bool | None =
                     first = True
                 elif b > 12:
                     first = False
+                elif (zone_first := _zone_convention(text, m)) is not None:
+                    first = zone_first  # "06/01/2026 - 13:55 GMT+1" is European: day first
                 day, month = (a, b) if first else (b, a)
             elif pattern is _ISO:
                 day, month = int(m.group("day")), int(m.group("month"))
@@ -228,9 +253,9 @@ def find_date(text: str, *, now: datetime | None = None, dayfirst: bool | None =
     if best:
         return ParsedDate(best[2], best[3], best[0], best[1])
     if foreign:
-        m = _FOREIGN.search(text)
-        if m and not _RELATIVE.search(text):
-            return _dateparser(text, m, now)
+        words = _FOREIGN.search(text)
+        if words and not _RELATIVE.search(text):
+            return _dateparser(text, words, now)
     return None
 
 
@@ -244,8 +269,8 @@ def _dateparser(text: str, m: re.Match, now: datetime | None) -> ParsedDate | No
                 "PREFER_DAY_OF_MONTH": "first"}
     tail = _TIME_AT_START.match(text, m.end())
     snippet = m.group(0)
-    has_time = bool(tail and tail.group("minute"))
-    if has_time:
+    has_time = tail is not None and tail.group("minute") is not None
+    if tail is not None and has_time:
         snippet = text[m.start():tail.end()]
     try:
         found = dateparser.parse(snippet, settings=settings)
@@ -320,8 +345,14 @@ def parse_user_date(text: str, now: datetime) -> tuple[datetime, datetime]:
     back; "last week/month/year" the previous calendar period (weeks start on
     Monday). ``now`` is passed in so results are reproducible.
     """
-    raw = text
-    text = " ".join(text.strip().lower().split())
+    try:
+        return _user_span(text, now)
+    except (ValueError, OverflowError):
+        raise ValueError(f"cannot understand date {text!r}") from None
+
+
+def _user_span(raw: str, now: datetime) -> tuple[datetime, datetime]:
+    text = " ".join(raw.strip().lower().split())
     if now.tzinfo is not None:
         now = to_naive_utc(now)
     today = _day(now)

@@ -21,16 +21,15 @@ duplicates behind.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
-import re
 import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from newsearch import dedup
 from newsearch import files as filestore
 from newsearch import store
 from newsearch.errors import IndexLocked
@@ -92,25 +91,35 @@ class IndexProgress:
     phase: str = "indexing"  # indexing | committing | done
 
 
-ProgressFn = Callable[[IndexProgress], None]
+# progress(files_done, files_total); a callable with ``wants_status = True`` gets the IndexProgress instead.
+ProgressFn = Callable[..., None]
 
-_WORDS = re.compile(r"\w+")
+def indexed_title(article: Article) -> str:
+    """The title to index: none when it is only the body's opening words.
 
-
-def fingerprint(article: Article) -> str:
-    """Identical text, whatever its spacing, case or punctuation, shares a fingerprint."""
-    words = _WORDS.findall((article.title + " " + article.body).lower())
-    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:16]
+    For an article without a headline the extractor names it by its first
+    words ("THE ALLIES AFTER NASSAU …"); shown, that helps a reader, but
+    indexed with the title's weight it would count those words twice (MAP
+    0.63 instead of 0.75 on the TIME collection).
+    """
+    title = article.title or ""
+    if title.endswith("…") and (article.body or "").startswith(title[:-1].rstrip()):
+        return ""
+    return title
 
 
 def article_document(article: Article) -> dict:
     """The Whoosh document for an article (None values omitted)."""
+    words = dedup.words_of(f"{article.title}\n{article.body}")
     doc = {
         "id": article.id,
         "path": article.path,
-        "title": article.title or "",
+        "title": indexed_title(article),
+        "_stored_title": article.title or "",
         "body": article.body or "",
-        "fingerprint": fingerprint(article),
+        "names": f"{article.title}\n{article.body}",
+        "fingerprint": dedup.fingerprint(words),
+        "sketch": dedup.sketch(words).encode("ascii"),
     }
     if article.source:
         doc["source"] = article.source
@@ -441,10 +450,15 @@ def index_paths(
     deleted = False  # deletions awaiting a commit
     last_commit = time.monotonic()
 
+    wants_status = getattr(progress, "wants_status", False)
+
     def report_progress(phase: str = "indexing") -> None:
         if progress:
             status.phase = phase
-            progress(status)
+            if wants_status:
+                progress(status)
+            else:
+                progress(status.files_done, status.files_total)
 
     def take(results: list[_Result]) -> None:
         nonlocal uncommitted

@@ -96,7 +96,10 @@ def _print_hit(out, hit) -> None:
     heading.append(one_line(hit.title) or "(untitled)", style="bold")
     out.print(heading)
     details = Text()
-    meta = [m for m in (hit.date and hit.date[:10], one_line(hit.source), one_line(hit.author)) if m]
+    source, author = one_line(hit.source), one_line(hit.author)
+    if source and author.startswith(source):  # "TRO · TRO Staff" says it twice
+        source = ""
+    meta = [m for m in (hit.date and hit.date[:10], source, author) if m]
     if meta:
         details.append(" · ".join(meta) + "\n", style="green")
     if hit.snippet:
@@ -170,4 +173,44 @@ def print_skips(skips, out=None) -> None:
 
     out = out or console(stderr=True)
     for skip in skips:
-        out.print(Text(f"skipped {display_path(inert(skip.path))}: {inert(skip.reason)}", style="yellow"))
+        # One line per skip, never wrapped: people grep these.
+        out.print(Text(f"skipped {display_path(inert(skip.path))}: {inert(skip.reason)}", style="yellow"), soft_wrap=True)
+
+
+def print_stats(stats, out=None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    out = out or console()
+    out.print(Text(f"{stats.articles:,} articles in {display_path(stats.path)} ({stats.index_bytes / 1e6:.1f} MB)", style="bold"))
+    if stats.first_date:
+        out.print(Text(f"dates: {stats.first_date} to {stats.last_date} ({stats.undated:,} undated)"))
+    else:
+        out.print(Text("dates: none known"))
+    if stats.last_update:
+        out.print(Text(f"last update: {stats.last_update}"))
+    if stats.sources:
+        table = Table("source", "articles", box=None, pad_edge=False)
+        for name, count in stats.sources.items():
+            table.add_row(Text(one_line(name)), f"{count:,}")
+        out.print()
+        out.print(table)
+
+
+def print_timeline(timeline, out=None) -> None:
+    from rich.text import Text
+
+    out = out or console()
+    out.print(
+        Text.assemble(
+            (f"{timeline.total:,} articles", "bold"), " for ", (one_line(timeline.query), "bold"),
+            f" by {timeline.interval}" + (f" ({timeline.undated:,} undated)" if timeline.undated else ""),
+        )
+    )
+    if not timeline.counts:
+        return
+    peak = max(timeline.counts.values()) or 1
+    width = max(10, out.width - 22)
+    for bucket, count in timeline.counts.items():
+        bar = "█" * round(width * count / peak) if count else ""
+        out.print(Text.assemble(f"{bucket:>10} ", (f"{count:>7,} ", "bold"), (bar, "cyan")))

@@ -49,6 +49,8 @@ def open_for_reading(index_dir: str | os.PathLike):
     """The Whoosh index at ``index_dir``, or IndexMissing/IndexIncompatible."""
     from whoosh import index
 
+    from newsearch import whoosh_fixes  # noqa: F401 - patch Whoosh before anything searches
+
     shown = os.fspath(index_dir)  # as the user gave it: "./index", not "index"
     index_dir = Path(index_dir)
     if not exists(index_dir):

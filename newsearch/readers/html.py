@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,9 +46,15 @@ _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sai
 
 
 def decode_html(data: bytes) -> str:
-    """Page bytes -> text, honouring a declared charset, else UTF-8 / Windows-1252."""
-    from newsearch.readers.text import decode
+    """Page bytes -> text: UTF-8 when the bytes are UTF-8, else the declared charset, else Windows-1252."""
+    from newsearch.readers.text import decode, fix_mojibake
 
+    try:
+        # Valid UTF-8 with non-ASCII bytes is not an accident: pages saved again as
+        # UTF-8 often keep their old "iso-8859-15" declaration.
+        return fix_mojibake(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
     m = _CHARSET.search(data[:4096])
     if m:
         name = m.group(1).decode("ascii", "ignore").lower()
@@ -127,19 +134,50 @@ def _without_site(title: str, site: str | None) -> str:
     return title
 
 
-def _choose_title(candidates: list[str | None], h1s: list[str], site: str | None) -> str:
-    """The headline: an <h1> that agrees with a stated title, else the stated title, else <h1>."""
-    stated = [_without_site(c, site) for c in candidates if c]
-    keys = {_norm(s) for s in stated}
+def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | None, site: str | None) -> str:
+    """The headline among the titles the page states for machines (JSON-LD, og:, twitter:).
+
+    When they disagree, the one the visible ``<h1>`` confirms wins, and it is
+    returned as stated (the publisher's spelling, punctuation included). The
+    ``<title>`` element only serves when nothing else does: it carries site
+    names and SEO rewrites.
+    """
+    titles = [_without_site(t, site) for t in stated if t]
     for h1 in h1s:
-        if _norm(h1) in keys:
-            return h1
+        for title in titles:
+            if _norm(title) == _norm(h1):
+                return title
     for h1 in h1s:  # an <h1> that a stated title starts with ("Title | Site" left over)
-        if len(h1) > 15 and any(k.startswith(_norm(h1)) for k in keys):
+        if len(h1) > 15 and any(_norm(t).startswith(_norm(h1)) for t in titles):
             return h1
-    if stated:
-        return stated[0]
-    return h1s[0] if h1s else ""
+    if titles:
+        return titles[0]
+    return h1s[0] if h1s else _without_site(page_title or "", site)
+
+
+_DOMAINISH = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}|[a-z0-9]+", re.I)
+
+
+def _choose_site(candidates: list[str | None]) -> str | None:
+    """The publisher's name that most of the page's statements agree on.
+
+    Ties go to the earlier kind: ``og:site_name`` and the application name name
+    the publication, JSON-LD ``publisher`` often the company behind it
+    ("Nature Publishing Group UK"). Hostnames ("dw.com", "nationalpost") and
+    dates are not names.
+    """
+    names = []
+    for value in candidates:
+        name = clean_line(value or "")
+        if (not name or len(name) > 80 or any(c.isdigit() for c in name)
+                or _DOMAINISH.fullmatch(name) and (name.islower() or "." in name)):
+            continue
+        names.append(name)
+    if not names:
+        return None
+    key = lambda n: re.sub(r"^the ", "", _norm(n))  # noqa: E731
+    votes = Counter(key(n) for n in names)
+    return max(names, key=lambda n: (votes[key(n)], -names.index(n)))
 
 
 def page_fields(tree: Any) -> dict[str, Any]:
@@ -149,11 +187,17 @@ def page_fields(tree: Any) -> dict[str, Any]:
     article = next((o for o in articles if o.get("headline")), articles[0] if articles else {})
     meta = _meta(tree)
 
-    site = _name(article.get("publisher")) if article else None
-    site = site or clean_line(next((meta[k] for k in _SITE_META if meta.get(k)), "")) or None
-    if site is None:
-        org = next((o for o in objects if re.search(r"Organization|WebSite", _types(o)) and o.get("name")), None)
-        site = _name(org.get("name")) if org else None
+    title_node = tree.find(".//title")
+    page_title = clean_line(title_node.text_content()) if title_node is not None else ""
+    suffix = _TITLE_SUFFIX.search(page_title)
+    organisations = [o.get("name") for o in objects if re.search(r"Organization", _types(o))]
+    site = _choose_site([
+        meta.get("og:site_name"), meta.get("application-name"),
+        _name(organisations[0]) if organisations else None,
+        suffix.group(0).lstrip(" |-–—:·•»") if suffix else None,
+        _name(article.get("publisher")) if article else None,
+        meta.get("publisher"), meta.get("dc.publisher"),
+    ])
 
     date: ParsedDate | None = None
     for value in [article.get("datePublished"), article.get("dateCreated")] + [meta.get(k) for k in _DATE_META]:
@@ -166,12 +210,9 @@ def page_fields(tree: Any) -> dict[str, Any]:
 
     h1s = [clean_line(h.text_content()) for h in tree.xpath("//h1")[:5]]
     h1s = [h for h in h1s if 3 <= len(h) <= MAX_TITLE_CHARS]
-    titles = [clean_line(str(article.get("headline") or "")) or None,
+    titles = [_name(article.get("headline")),
               clean_line(meta.get("og:title", "")) or None,
               clean_line(meta.get("twitter:title", "")) or None]
-    title_node = tree.find(".//title")
-    if title_node is not None:
-        titles.append(clean_line(title_node.text_content()) or None)
 
     html_node = tree if tree.tag == "html" else tree.getroottree().getroot()
     language = (language_code(html_node.get("lang") or html_node.get("xml:lang"))
@@ -180,7 +221,7 @@ def page_fields(tree: Any) -> dict[str, Any]:
     author = _name(article.get("author")) if article else None
     author = author or clean_line(next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")) or None
     return {
-        "title": _choose_title(titles, h1s, site) or None,
+        "title": _choose_title(titles, h1s, page_title, site) or None,
         "date": date,
         "source": site,
         "author": author,
@@ -199,15 +240,25 @@ def read_html(data: bytes, path: str, base_id: str) -> Iterator[Article]:
     try:
         tree = lxml.html.document_fromstring(text)
     except Exception:  # lxml raises ParserError/ValueError on documents it cannot root
-        yield extract_text(re.sub(r"<[^>]+>", " ", text), id=base_id, path=path)
+        yield extract_text(_visible_text(text), id=base_id, path=path)
         return
     fields = page_fields(tree)
     doc = _trafilatura(tree)
     body = clean_block(getattr(doc, "text", None) or fields["body"] or "")
+    if not body:
+        # trafilatura found no article (a bare page, or text saved as .html): read it as text.
+        fallback = extract_text(_visible_text(text), id=base_id, path=path)
+        body = fallback.body
+        fields["title"] = fields["title"] or fallback.title
     date = fields["date"]
     if date is None and doc is not None and doc.date:
         date = parse_field(doc.date)
     title = fields["title"] or clean_line(getattr(doc, "title", None) or "")
+    if not title and body:  # an untitled page: its text's headline, as for a text file
+        title = extract_text(body, id=base_id, path=path).title
+    first, _, rest = body.partition("\n")
+    if title and clean_line(first) == title:
+        body = rest.lstrip("\n")  # the headline repeated as the first line of the text
     yield Article(
         id=base_id, path=path, title=title[:MAX_TITLE_CHARS * 2], body=cap_body(body),
         date=date.when if date else None, date_text=date.text if date else None,
@@ -217,6 +268,19 @@ def read_html(data: bytes, path: str, base_id: str) -> Iterator[Article]:
         url=fields["url"] or (clean_line(doc.url) if doc is not None and doc.url else None),
         language=fields["language"] or language_code(getattr(doc, "language", None)),
     )
+
+
+_INVISIBLE_ELEMENTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_BLOCK_TAGS = re.compile(r"<(?:/?(?:p|div|br|h[1-6]|li|tr|article|section|header|footer)\b)[^>]*>", re.I)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _visible_text(markup: str) -> str:
+    """Markup -> text with block elements as line breaks, for pages trafilatura cannot use."""
+    import html
+
+    markup = _INVISIBLE_ELEMENTS.sub(" ", markup)
+    return html.unescape(_TAGS.sub(" ", _BLOCK_TAGS.sub("\n", markup)))
 
 
 def _trafilatura(tree: Any) -> Any:

@@ -1,0 +1,405 @@
+"""Ranking for free-text queries: weighting model, query-side word handling
+and pseudo-relevance feedback.
+
+The index keeps every word (see :mod:`newsearch.analysis`); what to do with
+function words is decided here, per query. The query path::
+
+    from newsearch import ranking
+
+    with ix.searcher(weighting=ranking.weighting()) as s:
+        q = ranking.free_text_query(ix.schema, text)  # or the parser's query
+        if sort == "relevance":
+            q = ranking.expand(s, q, filter=flt)      # feedback from the top hits
+        results = s.search(q, filter=flt, limit=n, terms=True)
+
+API
+- :func:`weighting` -- BM25F with the Robertson IDF, K1 1.5, B 0.75.
+- :func:`query_words` -- the words of a free-text query worth searching
+  (function words dropped unless that leaves nothing; "US", "WHO", "May"
+  kept when capitalised; "U.S." kept as one word).
+- :func:`free_text_query` -- those words OR-ed over the ``FIELD_BOOSTS``
+  fields, one weighted term per word and field (a phrase for "U.S.").
+- :func:`expand` -- RM3 pseudo-relevance feedback: returns
+  ``Or([query, DocumentBonus])``, which matches exactly what ``query``
+  matches and re-orders its top ``FEEDBACK_DEPTH`` hits. Works on any query
+  (operators, phrases, field:value untouched), needs no schema change.
+- :func:`feedback_terms`, :class:`DocumentBonus` -- the two halves of it.
+- :func:`indexed_title` -- index side: a stand-in title made of the body's
+  opening words is not indexed as a title (keep it stored for display).
+
+Measured on the TIME test collection by ``benchmarks/ranking.py`` (numbers
+and the variants tried in that file's docstring) and for cost on 24k
+articles by ``benchmarks/ranking_speed.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.matching import ListMatcher, NullMatcher
+
+from newsearch.analysis import TOKEN_PATTERN
+from newsearch.schema import FIELD_BOOSTS
+
+# BM25 parameters. K1 = 1.5 (within the usual 1.2-2.0) beat 1.2 on both halves
+# of the TIME queries; B is the usual 0.75.
+K1 = 1.5
+B = 0.75
+
+# Proximity: weight and slop of the phrase bonus for neighbouring query words.
+PROXIMITY_WEIGHT = 0.0
+PROXIMITY_SLOP = 2
+
+# Pseudo-relevance feedback: how many top documents, how many expansion terms,
+# and the share of the final query given to the expansion terms (RM3's lambda).
+FEEDBACK_DOCS = 5
+FEEDBACK_TERMS = 15
+FEEDBACK_WEIGHT = 0.6
+# Expansion re-scores this many top hits of the original query.
+FEEDBACK_DEPTH = 50
+# Only the first characters of each feedback document are read (cost bound).
+FEEDBACK_CHARS = 2500
+
+# Function words dropped from multi-word free-text queries. Deliberately
+# without words that are also news names in capitals (US, IT, WHO, MAY, UN):
+# those are handled by :func:`query_words`.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during
+    each few for from further had has have having he her here hers herself him
+    himself his how i if in into is its itself just me more most my myself no nor
+    not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where
+    which while whom why will with would you your yours yourself yourselves
+    """.split()
+)
+# Function words that are also common capitalised news words ("US", "IT",
+# "WHO", "May"): dropped only when written in lower case in a mixed-case query.
+AMBIGUOUS_STOP_WORDS = frozenset({"us", "it", "who", "may", "un"})
+
+# A dotted abbreviation ("U.S.", "U.N.") is one query word, searched as a phrase.
+# So is a hyphenated word ("pre-election", "COVID-19"): its parts must stand together.
+_WORD = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\b|\w+(?:[-\u2010\u2011]\w+)+|" + TOKEN_PATTERN)
+_SPACE = re.compile(r"\s+")
+
+
+def indexed_title(title: str, body: str) -> str:
+    """The title text to index: ``""`` when it only repeats the body's opening.
+
+    A reader that finds no headline (TIME's one-line articles, bare text
+    files) uses the opening words as the display title ("THE ALLIES AFTER
+    NASSAU IN DECEMBER 1960, ...…"). Indexed as a title, those words get the
+    title boost and the lead sentence outweighs the article: on TIME that
+    costs MAP 0.745 -> 0.653. The words are in the body anyway. Detected as:
+    the title, without a trailing ellipsis, is the start of the body, and it
+    was cut ("…") or is too long for a headline (more than 15 words).
+    Use it when writing documents, keeping the display title stored::
+
+        doc["title"] = indexed_title(article.title, article.body)
+        doc["_stored_title"] = article.title
+    """
+    words = _SPACE.sub(" ", title).strip()
+    cut = words.endswith(("…", "..."))
+    words = words.rstrip("….").rstrip()
+    if not words or not (cut or len(words.split()) > 15):
+        return title
+    opening = _SPACE.sub(" ", body[: len(title) * 2 + 100]).strip()
+    return "" if opening.casefold().startswith(words.casefold()) else title
+
+
+class RobertsonBM25F(scoring.BM25F):
+    """Whoosh's BM25F with the Robertson-Sparck Jones IDF.
+
+    Whoosh's default IDF, ``log(N / (df + 1)) + 1``, gives a word found in
+    every document a weight of 1 (a seventh of a rare word's on a small
+    collection), so "the", "of" and "in" swamp long queries. The Robertson
+    form ``log(1 + (N - df + 0.5) / (df + 0.5))`` (Lucene, SQLite FTS5) tends
+    to zero for such words.
+    """
+
+    def idf(self, searcher, fieldname: str, text: str) -> float:
+        parent = searcher.get_parent()
+        df = parent.doc_frequency(fieldname, text)
+        n = parent.doc_count_all()
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def weighting(*, k1: float = K1, b: float = B) -> scoring.WeightingModel:
+    """The weighting model for ``ix.searcher(weighting=...)``."""
+    return RobertsonBM25F(B=b, K1=k1)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a free-text query that should be searched for.
+
+    Function words are dropped from queries of several words, unless that
+    would leave nothing ("the who", "to be or not to be" keep every word).
+    Ambiguous ones (us/it/who/may/un) are kept when capitalised in a
+    mixed-case query ("sanctions by the US in May"), and kept in an
+    all-capitals query, where case tells nothing.
+    """
+    words = _WORD.findall(text)
+    if len(words) <= 1:
+        return words
+    shouting = text.upper() == text
+    kept = []
+    for i, word in enumerate(words):
+        low = word.lower()
+        if low in AMBIGUOUS_STOP_WORDS:
+            if shouting or word != low:
+                kept.append(word)
+        elif low not in STOP_WORDS:
+            kept.append(word)
+    return kept or words
+
+
+def free_text_query(
+    schema,
+    text: str,
+    *,
+    fields: Mapping[str, float] = FIELD_BOOSTS,
+    drop_stop_words: bool = True,
+    proximity: float = PROXIMITY_WEIGHT,
+    slop: int = PROXIMITY_SLOP,
+) -> wq.Query:
+    """An OR query over ``fields`` for the free-text words of ``text``.
+
+    Each kept word becomes one clause per field, weighted by the field's boost (BM25F-style field weighting; the fields use
+    different analyzers, so each field analyses the word itself). Words that
+    repeat in the query count once per occurrence, as in BM25's query term
+    frequency. Returns :class:`whoosh.query.NullQuery` when nothing is left.
+    """
+    words = query_words(text) if drop_stop_words else _WORD.findall(text)
+    clauses: list[wq.Query] = []
+    for word in words:
+        for name, boost in fields.items():
+            if name not in schema:
+                continue
+            terms = _analyse(schema[name], word)
+            if len(terms) == 1:
+                clauses.append(wq.Term(name, terms[0], boost=boost))
+            elif terms:  # a dotted abbreviation: "U.S." -> "u" next to "s"
+                clauses.append(wq.Phrase(name, terms, boost=boost, degrade=True))
+    if not clauses:
+        return wq.NullQuery
+    if proximity > 0 and len(words) > 1:
+        clauses.extend(proximity_clauses(schema, words, fields, proximity, slop))
+    return wq.Or(clauses)
+
+
+def proximity_clauses(schema, words: list[str], fields: Mapping[str, float], weight: float, slop: int) -> list[wq.Query]:
+    """Bonus clauses for adjacent query words found near each other.
+
+    A simplified sequential dependence model: each pair of neighbouring
+    query words becomes an optional phrase with ``slop`` (so "Viet Nam",
+    "test ban treaty" and "Ben Bella" reward documents that keep the words
+    together). Whoosh scores a phrase match by its words' scores, so the
+    bonus is ``weight`` times what the two words earn.
+    """
+    out: list[wq.Query] = []
+    for name in ("title", "body"):
+        if name not in fields or name not in schema:
+            continue
+        terms = [_analyse(schema[name], w) for w in words]
+        flat = [t[0] for t in terms if len(t) == 1]
+        for a, b in zip(flat, flat[1:]):
+            if a != b:
+                out.append(wq.Phrase(name, [a, b], slop=slop, boost=weight * fields[name]))
+    return out
+
+
+def _analyse(field, word: str) -> list[str]:
+    return [t.text for t in field.analyzer(word, mode="query")]
+
+
+def feedback_terms(
+    searcher,
+    docnums: list[int],
+    *,
+    fieldnames: tuple[str, ...] = ("title", "body"),
+    count: int = FEEDBACK_TERMS,
+    max_chars: int = FEEDBACK_CHARS,
+) -> list[tuple[str, float]]:
+    """The ``count`` best expansion terms from the ranked feedback documents.
+
+    Relevance-model (RM1) weights ``sum_d p(t|d) * p(d|q)``, with ``p(d|q)``
+    proportional to 1/rank rather than to the BM25 score: BM25 scores of the
+    top hits are nearly flat, so score weights let the 5th-10th documents
+    (mostly non-relevant when a topic has few relevant articles) pull the
+    query off topic, and the results swung with the number of feedback
+    documents; with 1/rank they barely depend on it (see the benchmark).
+    Each weight is multiplied by the term's Robertson IDF so words common
+    to the whole collection (the index keeps "the", "said", ...) do not win.
+    Reads stored term vectors when a field has them, else re-analyses the
+    stored text (the first ``max_chars`` characters of each field).
+    The fields must share one analyzer (title and body do).
+    """
+    reader = searcher.reader()
+    shares = [1.0 / rank for rank in range(1, len(docnums) + 1)]
+    total_share = sum(shares)
+    rm: Counter[str] = Counter()  # relevance model: sum_d p(t|d) p(d|q)
+    for docnum, share in zip(docnums, shares):
+        tf: Counter[str] = Counter()
+        stored = None
+        for name in fieldnames:
+            if name not in searcher.schema:
+                continue
+            if reader.has_vector(docnum, name):
+                tf.update(dict(reader.vector_as("weight", docnum, name)))
+            else:
+                if stored is None:
+                    stored = reader.stored_fields(docnum)
+                text = stored.get(name) or ""
+                tf.update(t.text for t in searcher.schema[name].analyzer(text[:max_chars]))
+        length = sum(tf.values()) or 1
+        for term, freq in tf.items():
+            rm[term] += share / total_share * freq / length
+    n = reader.doc_count_all()
+    scored = []
+    for term, w in rm.items():
+        if term in STOP_WORDS or len(term) < 2 or term.isdigit():
+            continue
+        df = max(reader.doc_frequency(name, term) for name in fieldnames)
+        if df <= 1:
+            continue  # a word of one document says nothing about the others
+        scored.append((term, w * math.log(1.0 + (n - df + 0.5) / (df + 0.5))))
+    scored.sort(key=lambda tw: (-tw[1], tw[0]))
+    return scored[:count]
+
+
+def expand(
+    searcher,
+    query: wq.Query,
+    *,
+    filter=None,
+    docs: int = FEEDBACK_DOCS,
+    terms: int = FEEDBACK_TERMS,
+    weight: float = FEEDBACK_WEIGHT,
+    depth: int = FEEDBACK_DEPTH,
+    fields: Mapping[str, float] = FIELD_BOOSTS,
+) -> wq.Query:
+    """``query`` plus a pseudo-relevance-feedback bonus for its top hits.
+
+    RM3: the expansion terms (:func:`feedback_terms` of the top ``docs``
+    hits) share ``weight`` of the final query in proportion to their
+    relevance-model weights; the original query's words share
+    ``1 - weight``. For speed the expansion terms only re-score the top
+    ``depth`` hits of ``query`` (re-ranking, as most engines do PRF): each
+    term's postings are skipped through for those documents only, instead
+    of running a 40-clause OR over the whole index (~0.4 s on 24k
+    articles). The result is ``Or([query, bonus])``: the same matching
+    documents and operators as ``query``, the top ``depth`` re-ordered.
+    Returns ``query`` itself when there is nothing to learn from.
+    """
+    if docs <= 0 or terms <= 0 or not 0 < weight < 1 or query is wq.NullQuery:
+        return query
+    top = searcher.search(query, filter=filter, limit=max(depth, docs))
+    docnums = [hit.docnum for hit in top]  # (not len(top): that counts every match)
+    if not docnums:
+        return query
+    text_fields = tuple(n for n in ("title", "body") if n in fields and n in searcher.schema)
+    expansion = feedback_terms(searcher, docnums[:docs], fieldnames=text_fields, count=terms)
+    if not expansion:
+        return query
+    # Each original word weighs (1 - weight) / n and the expansion terms
+    # weight * w / total: scale both by n / (1 - weight), keeping ``query``.
+    n_words = len({text for name, text in query.iter_all_terms() if name == "body"}) or 1
+    total = sum(w for _, w in expansion)
+    scale = weight / (1.0 - weight) * n_words / total
+    bonus = _term_scores(
+        searcher, sorted(docnums), [(name, t, scale * w * fields[name]) for t, w in expansion for name in text_fields]
+    )
+    return wq.Or([query, DocumentBonus(bonus)]) if bonus else query
+
+
+def _term_scores(searcher, docnums: list[int], terms: list[tuple[str, str, float]]) -> dict[int, float]:
+    """sum(boost * score of the term) for each of the (sorted, global) ``docnums``."""
+    reader = searcher.reader()
+    scores: dict[int, float] = {}
+    for name, text, boost in terms:
+        if (name, text) not in reader:
+            continue
+        m = searcher.postings(name, text)
+        for docnum in docnums:
+            if not m.is_active():
+                break
+            if m.id() < docnum:
+                m.skip_to(docnum)
+                if not m.is_active():
+                    break
+            if m.id() == docnum:
+                scores[docnum] = scores.get(docnum, 0.0) + boost * m.score()
+    return scores
+
+
+class DocumentBonus(wq.Query):
+    """Fixed extra scores for some documents (by global document number).
+
+    OR-ed with a query it adds the scores to the documents it matches; on its
+    own it matches exactly those documents. Valid only for the searcher whose
+    document numbers it holds (build it per search, as :func:`expand` does).
+    """
+
+    def __init__(self, scores: Mapping[int, float], boost: float = 1.0) -> None:
+        self.scores = dict(scores)
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}(<{len(self.scores)} documents>)"
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other.scores == self.scores and other.boost == self.boost
+
+    def __hash__(self) -> int:
+        return hash((len(self.scores), self.boost))
+
+    def estimate_size(self, ixreader) -> int:
+        return len(self.scores)
+
+    def matcher(self, searcher, context=None):
+        parent = searcher.get_parent()
+        offset = 0 if parent is searcher else (parent._offset_for_subsearcher(searcher) or 0)
+        end = offset + searcher.reader().doc_count_all()
+        items = sorted((d - offset, s * self.boost) for d, s in self.scores.items() if offset <= d < end)
+        if not items:
+            return NullMatcher()
+        return _BonusMatcher([d for d, _ in items], weights=[s for _, s in items])
+
+
+class _BonusMatcher(ListMatcher):
+    """A list of (document, score) that tells the collector its best remaining
+    score, so Whoosh's top-k pruning keeps working when it is OR-ed with a
+    query (a plain ListMatcher without a scorer turns pruning off)."""
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def max_quality(self) -> float:
+        return max(self._weights[self._i :], default=0.0)
+
+    def block_quality(self) -> float:
+        return self.max_quality()
+
+
+__all__ = [
+    "B",
+    "K1",
+    "FEEDBACK_DOCS",
+    "FEEDBACK_TERMS",
+    "FEEDBACK_WEIGHT",
+    "FEEDBACK_DEPTH",
+    "DocumentBonus",
+    "RobertsonBM25F",
+    "expand",
+    "feedback_terms",
+    "free_text_query",
+    "query_words",
+    "weighting",
+]

@@ -1,0 +1,226 @@
+"""Ranking behaviour on real articles: a BBC business slice and the TIME collection."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsearch import ranking
+from newsearch.schema import build_schema
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO.parent / "shared" / "corpora"
+
+
+def _corpus(*parts: str) -> Path:
+    path = CORPORA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"corpus not available: {path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def bbc_index(tmp_path_factory):
+    """The first 120 BBC business articles: headline as title, the rest as body."""
+    from whoosh import index
+
+    folder = _corpus("bbc", "business")
+    ix = index.create_in(str(tmp_path_factory.mktemp("bbc")), build_schema())
+    writer = ix.writer()
+    for path in sorted(folder.glob("*.txt"))[:120]:
+        title, _, body = path.read_bytes().decode("utf-8", "replace").partition("\n")
+        writer.add_document(id=path.stem, path=str(path), title=title.strip(), body=body.strip())
+    writer.commit()
+    return ix
+
+
+def _search(ix, text: str, *, expand: bool = False, limit: int = 10):
+    with ix.searcher(weighting=ranking.weighting()) as searcher:
+        q = ranking.free_text_query(ix.schema, text)
+        if expand:
+            q = ranking.expand(searcher, q)
+        return [(hit["id"], hit["title"], hit.score) for hit in searcher.search(q, limit=limit)]
+
+
+# ------------------------------------------------------------------ query words
+
+
+def test_function_words_are_dropped_from_long_queries():
+    assert ranking.query_words("the impact of the oil price on the airlines") == ["impact", "oil", "price", "airlines"]
+
+
+def test_news_words_that_look_like_function_words_are_kept():
+    assert ranking.query_words("sanctions by the US in May") == ["sanctions", "US", "May"]
+    assert ranking.query_words("WHO warning on bird flu") == ["WHO", "warning", "bird", "flu"]
+    # In an all-capitals query case tells nothing: keep the ambiguous words.
+    assert ranking.query_words("US TROOPS IN MAY") == ["US", "TROOPS", "MAY"]
+    # Lower case in a mixed-case query: the pronoun and the modal verb.
+    assert ranking.query_words("Let us see what may happen to Yukos") == ["Let", "see", "happen", "Yukos"]
+
+
+def test_a_query_of_only_function_words_keeps_them_all():
+    assert ranking.query_words("US") == ["US"]
+    assert ranking.query_words("the who") == ["the", "who"]
+    assert ranking.query_words("to be or not to be") == ["to", "be", "or", "not", "to", "be"]
+
+
+def test_dotted_abbreviations_are_one_word_searched_as_a_phrase():
+    assert ranking.query_words("U.S. aid to the U.N.") == ["U.S", "aid", "U.N"]
+    q = ranking.free_text_query(build_schema(), "U.S. aid")
+    assert 'body:"u s"' in str(q)
+
+
+def test_nothing_left_is_a_null_query():
+    from whoosh import query as wq
+
+    assert ranking.free_text_query(build_schema(), "  ... ") is wq.NullQuery
+
+
+# ------------------------------------------------------------- on real articles
+
+
+def test_us_alone_finds_articles_about_the_us(bbc_index):
+    hits = _search(bbc_index, "US")
+    assert len(hits) == 10
+
+
+def test_may_in_a_sentence_is_searched(bbc_index):
+    with_may = _search(bbc_index, "profits in May", limit=5)
+    without = _search(bbc_index, "profits", limit=5)
+    assert with_may and [h[0] for h in with_may] != [h[0] for h in without]
+
+
+def test_natural_language_query_without_a_doc_holding_every_word_is_ranked(bbc_index):
+    text = "what did the central bank say about rising interest rates and the weak dollar in asia"
+    words = ranking.query_words(text)
+    with bbc_index.searcher() as searcher:
+        from whoosh import query as wq
+
+        all_words = wq.And([ranking.free_text_query(bbc_index.schema, w) for w in words])
+        assert len(searcher.search(all_words, limit=None)) == 0
+    hits = _search(bbc_index, text)
+    assert len(hits) == 10
+    scores = [score for _, _, score in hits]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+
+
+def test_title_matches_outrank_body_only_matches(bbc_index):
+    hits = _search(bbc_index, "Yukos")
+    assert hits and "yukos" in hits[0][1].lower()
+
+
+def test_feedback_terms_come_from_the_top_documents(bbc_index):
+    with bbc_index.searcher(weighting=ranking.weighting()) as searcher:
+        q = ranking.free_text_query(bbc_index.schema, "Yukos")
+        top = searcher.search(q, limit=ranking.FEEDBACK_DOCS)
+        analyzer = bbc_index.schema["body"].analyzer
+        top_terms = {t.text for hit in top for t in analyzer(hit["title"] + " " + hit["body"])}
+        terms = ranking.feedback_terms(searcher, [hit.docnum for hit in top])
+        assert len(terms) == ranking.FEEDBACK_TERMS
+        assert {t for t, _ in terms} <= top_terms
+        assert not {t for t, _ in terms} & ranking.STOP_WORDS
+        assert "yuko" in {t for t, _ in terms[:5]}  # the topic word itself ranks high
+        weights = [w for _, w in terms]
+        assert weights == sorted(weights, reverse=True) and weights[-1] > 0
+
+
+def test_expansion_reranks_the_same_matches(bbc_index):
+    with bbc_index.searcher(weighting=ranking.weighting()) as searcher:
+        q = ranking.free_text_query(bbc_index.schema, "oil prices")
+        expanded = ranking.expand(searcher, q)
+        assert expanded is not q
+        before = searcher.search(q, limit=None)
+        after = searcher.search(expanded, limit=None)
+        assert {hit["id"] for hit in before} == {hit["id"] for hit in after}
+        # The bonus goes to documents that use the feedback vocabulary: scores rise, order changes.
+        depth = [hit["id"] for hit in before][: ranking.FEEDBACK_DEPTH]
+        assert [hit["id"] for hit in after][: len(depth)] != depth
+        assert sorted(hit.score for hit in after)[-1] > sorted(hit.score for hit in before)[-1]
+
+
+def test_expansion_keeps_the_operators_of_a_parsed_query(bbc_index):
+    from whoosh import query as wq
+
+    with bbc_index.searcher(weighting=ranking.weighting()) as searcher:
+        q = wq.AndNot(ranking.free_text_query(bbc_index.schema, "oil"), wq.Term("body", "opec"))
+        expanded = ranking.expand(searcher, q)
+        hits = searcher.search(expanded, limit=None)
+        assert len(hits) == len(searcher.search(q, limit=None)) > 0
+        assert not any("opec" in hit["body"].lower() for hit in hits)
+
+
+def test_document_bonus_lands_on_the_right_documents_across_segments(tmp_path):
+    from whoosh import index
+    from whoosh import query as wq
+
+    ix = index.create_in(str(tmp_path), build_schema())
+    for batch in (("a", "b"), ("c", "d"), ("e",)):  # three segments
+        writer = ix.writer()
+        for name in batch:
+            writer.add_document(id=name, body=f"news {name}")
+        writer.commit(merge=False)
+    with ix.searcher(weighting=ranking.weighting()) as searcher:
+        assert len(searcher.subsearchers or []) == 3
+        docnum = {searcher.stored_fields(n)["id"]: n for n in range(searcher.doc_count_all())}
+        bonus = ranking.DocumentBonus({docnum["b"]: 1.0, docnum["d"]: 3.0, docnum["e"]: 2.0})
+        hits = searcher.search(bonus)
+        assert [(hit["id"], hit.score) for hit in hits] == [("d", 3.0), ("e", 2.0), ("b", 1.0)]
+        combined = searcher.search(wq.Or([wq.Term("body", "news"), bonus]), limit=2)
+        assert [hit["id"] for hit in combined] == ["d", "e"]
+
+
+def test_expansion_leaves_a_query_with_no_hits_alone(bbc_index):
+    with bbc_index.searcher(weighting=ranking.weighting()) as searcher:
+        q = ranking.free_text_query(bbc_index.schema, "xylophonist")
+        assert ranking.expand(searcher, q) is q
+
+
+def test_expansion_respects_the_filter(bbc_index):
+    from whoosh import query as wq
+
+    with bbc_index.searcher(weighting=ranking.weighting()) as searcher:
+        q = ranking.free_text_query(bbc_index.schema, "Yukos")
+        nothing = wq.Term("id", "no-such-id")
+        assert ranking.expand(searcher, q, filter=nothing) is q
+
+
+# ------------------------------------------------------------------ benchmark
+
+
+def test_metrics_on_a_hand_computed_ranking():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from metrics import average_precision, evaluate, ndcg_at, precision_at
+
+    relevant = {"a": 1, "c": 1, "x": 1}
+    ranking_ = ["a", "b", "c", "d"]
+    assert average_precision(ranking_, relevant) == pytest.approx((1 + 2 / 3) / 3)
+    assert precision_at(ranking_, relevant) == pytest.approx(0.2)
+    idcg = 1 + 1 / 1.5849625007211563 + 0.5
+    assert ndcg_at(ranking_, relevant) == pytest.approx((1 + 0.5) / idcg)
+    assert evaluate({"q": ranking_}, {"q": relevant, "empty": {"z": 0}})["MAP"] == pytest.approx((1 + 2 / 3) / 3)
+
+
+# ------------------------------------------------------------------ index side
+
+
+def test_a_title_made_of_the_opening_words_is_not_indexed():
+    body = (
+        "THE ALLIES AFTER NASSAU IN DECEMBER 1960, THE U.S . FIRST PROPOSED TO HELP NATO DEVELOP ITS OWN "
+        "NUCLEAR STRIKE FORCE . BUT EUROPE MADE NO ATTEMPT TO DEVISE A PLAN ."
+    )
+    stand_in = "THE ALLIES AFTER NASSAU IN DECEMBER 1960, THE U.S . FIRST PROPOSED TO HELP NATO DEVELOP ITS OWN…"
+    assert ranking.indexed_title(stand_in, body) == ""
+    # Whitespace may differ between the title line and the body.
+    assert ranking.indexed_title(stand_in, body.replace(" ", "\n", 3)) == ""
+
+
+def test_real_headlines_stay_indexed():
+    folder = _corpus("bbc", "business")
+    for path in sorted(folder.glob("*.txt"))[:50]:
+        title, _, body = path.read_bytes().decode("utf-8", "replace").partition("\n")
+        assert ranking.indexed_title(title.strip(), body.strip()) == title.strip()
+    # A short headline that the body repeats is still a headline.
+    assert ranking.indexed_title("Yukos unit buyer faces loan claim", "Yukos unit buyer faces loan claim. The owners") != ""
+    assert ranking.indexed_title("", "anything") == ""
