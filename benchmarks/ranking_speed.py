@@ -56,7 +56,8 @@ def build(index_dir: Path):
             )
     for path in sorted((CORPORA / "bbc").rglob("*.txt")):
         title, _, body = path.read_bytes().decode("utf-8", "replace").partition("\n")
-        writer.add_document(id=f"bbc-{path.parent.name}-{path.stem}", path=str(path), title=title, body=body, source="BBC")
+        doc_id = f"bbc-{path.parent.name}-{path.stem}"
+        writer.add_document(id=doc_id, path=str(path), title=title, body=body, source="BBC")
     writer.commit()
     return ix
 
@@ -78,7 +79,8 @@ def time_stages(ix, queries: list[str]) -> dict[str, list[float]]:
                 t2 = time.perf_counter()
                 terms = ranking.feedback_terms(s, docnums[: ranking.FEEDBACK_DOCS])
                 t3 = time.perf_counter()
-                bonus = ranking._term_scores(s, sorted(docnums), [(f, t, w) for t, w in terms for f in ("title", "body")])
+                scaled = [(f, t, w) for t, w in terms for f in ("title", "body")]
+                bonus = ranking._term_scores(s, sorted(docnums), scaled)
                 t4 = time.perf_counter()
                 [hit["id"] for hit in s.search(wq.Or([q, ranking.DocumentBonus(bonus)]), limit=10)]
                 t5 = time.perf_counter()
@@ -86,7 +88,7 @@ def time_stages(ix, queries: list[str]) -> dict[str, list[float]]:
                 [hit["id"] for hit in s.search(expanded, limit=10)]
                 t6 = time.perf_counter()
                 if repeat:
-                    for name, ms in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
+                    for name, ms in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=True):
                         stages[name].append(ms * 1000)
     return stages
 

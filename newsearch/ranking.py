@@ -38,6 +38,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping
+from itertools import pairwise
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -58,7 +59,7 @@ PROXIMITY_SLOP = 2
 # Pseudo-relevance feedback: how many top documents, how many expansion terms,
 # and the share of the final query given to the expansion terms (RM3's lambda).
 FEEDBACK_DOCS = 5
-FEEDBACK_TERMS = 15
+FEEDBACK_TERMS = 20
 FEEDBACK_WEIGHT = 0.6
 # Expansion re-scores this many top hits of the original query.
 FEEDBACK_DEPTH = 50
@@ -70,14 +71,14 @@ FEEDBACK_CHARS = 2500
 # those are handled by :func:`query_words`.
 STOP_WORDS = frozenset(
     """
-    a about above after again against all am an and any are as at be because been
-    before being below between both but by can could did do does doing down during
-    each few for from further had has have having he her here hers herself him
-    himself his how i if in into is its itself just me more most my myself no nor
-    not now of off on once only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these
-    they this those through to too under until up very was we were what when where
-    which while whom why will with would you your yours yourself yourselves
+    a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if
+    in into is its itself just me more most my myself no nor not now of off on once only
+    or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under
+    until up very was we were what when where which while whom why will with would you
+    your yours yourself yourselves
     """.split()
 )
 # Function words that are also common capitalised news words ("US", "IT",
@@ -149,7 +150,7 @@ def query_words(text: str) -> list[str]:
         return words
     shouting = text.upper() == text
     kept = []
-    for i, word in enumerate(words):
+    for word in words:
         low = word.lower()
         if low in AMBIGUOUS_STOP_WORDS:
             if shouting or word != low:
@@ -170,8 +171,9 @@ def free_text_query(
 ) -> wq.Query:
     """An OR query over ``fields`` for the free-text words of ``text``.
 
-    Each kept word becomes one clause per field, weighted by the field's boost (BM25F-style field weighting; the fields use
-    different analyzers, so each field analyses the word itself). Words that
+    Each kept word becomes one clause per field, weighted by the field's
+    boost (BM25F-style field weighting; the fields use different analyzers,
+    so each field analyses the word itself). Words that
     repeat in the query count once per occurrence, as in BM25's query term
     frequency. Returns :class:`whoosh.query.NullQuery` when nothing is left.
     """
@@ -193,7 +195,9 @@ def free_text_query(
     return wq.Or(clauses)
 
 
-def proximity_clauses(schema, words: list[str], fields: Mapping[str, float], weight: float, slop: int) -> list[wq.Query]:
+def proximity_clauses(
+    schema, words: list[str], fields: Mapping[str, float], weight: float, slop: int
+) -> list[wq.Query]:
     """Bonus clauses for adjacent query words found near each other.
 
     A simplified sequential dependence model: each pair of neighbouring
@@ -208,7 +212,7 @@ def proximity_clauses(schema, words: list[str], fields: Mapping[str, float], wei
             continue
         terms = [_analyse(schema[name], w) for w in words]
         flat = [t[0] for t in terms if len(t) == 1]
-        for a, b in zip(flat, flat[1:]):
+        for a, b in pairwise(flat):
             if a != b:
                 out.append(wq.Phrase(name, [a, b], slop=slop, boost=weight * fields[name]))
     return out
@@ -243,8 +247,8 @@ def feedback_terms(
     reader = searcher.reader()
     shares = [1.0 / rank for rank in range(1, len(docnums) + 1)]
     total_share = sum(shares)
-    rm: Counter[str] = Counter()  # relevance model: sum_d p(t|d) p(d|q)
-    for docnum, share in zip(docnums, shares):
+    rm: dict[str, float] = {}  # relevance model: sum_d p(t|d) p(d|q)
+    for docnum, share in zip(docnums, shares, strict=True):
         tf: Counter[str] = Counter()
         stored = None
         for name in fieldnames:
@@ -259,7 +263,7 @@ def feedback_terms(
                 tf.update(t.text for t in searcher.schema[name].analyzer(text[:max_chars]))
         length = sum(tf.values()) or 1
         for term, freq in tf.items():
-            rm[term] += share / total_share * freq / length
+            rm[term] = rm.get(term, 0.0) + share / total_share * freq / length
     n = reader.doc_count_all()
     scored = []
     for term, w in rm.items():
@@ -388,12 +392,12 @@ class _BonusMatcher(ListMatcher):
 
 
 __all__ = [
-    "B",
-    "K1",
+    "FEEDBACK_DEPTH",
     "FEEDBACK_DOCS",
     "FEEDBACK_TERMS",
     "FEEDBACK_WEIGHT",
-    "FEEDBACK_DEPTH",
+    "K1",
+    "B",
     "DocumentBonus",
     "RobertsonBM25F",
     "expand",

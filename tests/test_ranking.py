@@ -137,7 +137,7 @@ def test_expansion_reranks_the_same_matches(bbc_index):
         # The bonus goes to documents that use the feedback vocabulary: scores rise, order changes.
         depth = [hit["id"] for hit in before][: ranking.FEEDBACK_DEPTH]
         assert [hit["id"] for hit in after][: len(depth)] != depth
-        assert sorted(hit.score for hit in after)[-1] > sorted(hit.score for hit in before)[-1]
+        assert max(hit.score for hit in after) > max(hit.score for hit in before)
 
 
 def test_expansion_keeps_the_operators_of_a_parsed_query(bbc_index):
@@ -222,5 +222,6 @@ def test_real_headlines_stay_indexed():
         title, _, body = path.read_bytes().decode("utf-8", "replace").partition("\n")
         assert ranking.indexed_title(title.strip(), body.strip()) == title.strip()
     # A short headline that the body repeats is still a headline.
-    assert ranking.indexed_title("Yukos unit buyer faces loan claim", "Yukos unit buyer faces loan claim. The owners") != ""
+    headline = "Yukos unit buyer faces loan claim"
+    assert ranking.indexed_title(headline, headline + ". The owners of the unit said") == headline
     assert ranking.indexed_title("", "anything") == ""
