@@ -79,7 +79,7 @@ def time_stages(ix, queries: list[str]) -> dict[str, list[float]]:
                 t2 = time.perf_counter()
                 terms = ranking.feedback_terms(s, docnums[: ranking.FEEDBACK_DOCS])
                 t3 = time.perf_counter()
-                scaled = [(f, t, w) for t, w in terms for f in ("title", "body")]
+                scaled = [("body", t, w) for t, w in terms]
                 bonus = ranking._term_scores(s, sorted(docnums), scaled)
                 t4 = time.perf_counter()
                 [hit["id"] for hit in s.search(wq.Or([q, ranking.DocumentBonus(bonus)]), limit=10)]

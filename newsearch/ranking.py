@@ -316,9 +316,14 @@ def expand(
     n_words = len({text for name, text in query.iter_all_terms() if name == "body"}) or 1
     total = sum(w for _, w in expansion)
     scale = weight / (1.0 - weight) * n_words / total
-    bonus = _term_scores(
-        searcher, sorted(docnums), [(name, t, scale * w * fields[name]) for t, w in expansion for name in text_fields]
-    )
+    # Each term is scored in one field, the one that holds it most (the body,
+    # unless the text sits in the title): half the cost of scoring both.
+    reader = searcher.reader()
+    scored = []
+    for t, w in expansion:
+        name = max(text_fields, key=lambda f: reader.doc_frequency(f, t))
+        scored.append((name, t, scale * w * fields[name]))
+    bonus = _term_scores(searcher, sorted(docnums), scored)
     return wq.Or([query, DocumentBonus(bonus)]) if bonus else query
 
 
