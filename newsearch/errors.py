@@ -10,6 +10,8 @@ class ExitCode(IntEnum):
     NO_HITS = 1  # like grep: the search ran and found nothing
     USAGE = 2  # bad arguments, malformed query, missing or incompatible index
     LOCKED = 3  # another indexing run held the index for longer than --wait
+    INTERNAL = 70  # a bug in newsearch (EX_SOFTWARE)
+    INTERRUPTED = 130  # Ctrl-C
 
 
 class NewsearchError(Exception):

@@ -86,7 +86,8 @@ STOP_WORDS = frozenset(
 AMBIGUOUS_STOP_WORDS = frozenset({"us", "it", "who", "may", "un"})
 
 # A dotted abbreviation ("U.S.", "U.N.") is one query word, searched as a phrase.
-_WORD = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\b|" + TOKEN_PATTERN)
+# So is a hyphenated word ("pre-election", "COVID-19"): its parts must stand together.
+_WORD = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\b|\w+(?:[-\u2010\u2011]\w+)+|" + TOKEN_PATTERN)
 _SPACE = re.compile(r"\s+")
 
 

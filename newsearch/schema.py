@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from newsearch.analysis import exact_analyzer, news_analyzer
+from newsearch.names import name_analyzer
 
 # Bump when the schema or analysis changes in a way an old index cannot serve.
 SCHEMA_VERSION = 1
@@ -19,17 +20,20 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),
-        title=TEXT(analyzer=text, stored=True, phrase=True),
-        body=TEXT(analyzer=text, stored=True, phrase=True),
+        title=TEXT(analyzer=text, stored=True, phrase=True, multitoken_query="phrase"),
+        body=TEXT(analyzer=text, stored=True, phrase=True, multitoken_query="phrase"),
         source=TEXT(analyzer=names, stored=True, phrase=True),
         # Lowercased source for exact filters and facets (--source, --facet source).
         source_key=ID(stored=False, sortable=True),
+        # Capitalised words not starting a sentence, case kept: "May" the name, not "may".
+        names=TEXT(analyzer=name_analyzer(), phrase=False),
         author=TEXT(analyzer=names, stored=True, phrase=True),
         section=TEXT(analyzer=names, stored=True),
         url=STORED(),
         language=ID(stored=True),
         date=DATETIME(stored=True, sortable=True),
         date_text=STORED(),
-        # Hash of the normalised body: groups identical and syndicated copies.
-        fingerprint=ID(stored=True),
+        # Identical copies share a fingerprint; near-copies have similar sketches (dedup.py).
+        fingerprint=ID(stored=True, sortable=True),
+        sketch=COLUMN(),  # a column, not stored fields: grouping reads it for every candidate
     )

@@ -1,0 +1,271 @@
+"""The command line: options in, one library call, one renderer out.
+
+Heavy modules (Whoosh, Rich, dateutil) are imported inside the commands that
+use them, so ``newsearch --help`` and each command start quickly.
+
+Exit codes: 0 success (hits found); 1 a search found nothing; 2 usage error,
+malformed query, missing or incompatible index; 3 index locked by another run
+for longer than --wait; 70 internal error (a bug); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+from newsearch.errors import ExitCode, NewsearchError
+
+DEFAULT_INDEX = "./index"
+
+
+def index_option(command):
+    return click.option(
+        "--index",
+        "index_dir",
+        envvar="NEWSEARCH_INDEX",
+        default=DEFAULT_INDEX,
+        show_default=True,
+        metavar="DIR",
+        help="Index folder (or set NEWSEARCH_INDEX).",
+    )(command)
+
+
+def handle_errors(command):
+    """Turn library errors into one line on stderr and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except NewsearchError as exc:
+            click.echo(f"newsearch: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader (head, jq) went away: not an error worth a traceback.
+            sys.stderr.close()
+            os._exit(0)
+        except OSError as exc:  # a folder that cannot be created, a disk that is full, ...
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"newsearch: {(exc.strerror or str(exc)).lower()}{where}", err=True)
+            sys.exit(ExitCode.USAGE)
+        except KeyboardInterrupt:
+            click.echo("newsearch: interrupted", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+
+    return wrapper
+
+
+def _print_version(ctx, _param, value):
+    """--version from the package metadata (written once, in pyproject.toml), read only when asked."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        click.echo(f"newsearch {version('newsearch')}")
+    except PackageNotFoundError:
+        click.echo("newsearch (not installed: run from a source tree)")
+    ctx.exit()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Show the version and exit.")
+def cli():
+    """Full-text search for news archives."""
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@index_option
+@click.option("--rebuild", is_flag=True, help="Start the index over from scratch.")
+@click.option("--wait", default=60.0, show_default=True, metavar="SECONDS", help="How long to wait for another indexing run to finish.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@handle_errors
+def index_command(paths, index_dir, rebuild, wait, quiet, as_json):
+    """Index the article files in PATHS (files or folders, recursively)."""
+    from newsearch import render
+    from newsearch.index import index_paths
+
+    err = render.console(stderr=True)
+
+    def on_wait():
+        if not quiet:
+            click.echo(f"another newsearch run is indexing into {index_dir}; waiting up to {wait:g}s …", err=True)
+
+    report = index_paths(paths, index_dir, rebuild=rebuild, wait=wait, on_wait=on_wait)
+    if as_json:
+        render.write_json(report.to_dict())
+    elif not quiet:
+        render.print_skips(report.skipped, err)
+        render.print_index_report(report)
+    if report.files and not report.indexed and not report.unchanged and report.skipped:
+        click.echo("newsearch: nothing indexable in the given paths", err=True)
+        sys.exit(ExitCode.USAGE)
+    if not report.files and report.skipped and not report.removed:
+        sys.exit(ExitCode.USAGE)
+
+
+def search_options(command):
+    """The filters shared by query and timeline."""
+    options = [
+        click.option("--since", metavar="DATE", help="Only articles from DATE on: 2024-11-13, 2024-11, 2024, yesterday, '3 days ago', 'last week'."),
+        click.option("--until", metavar="DATE", help="Only articles up to DATE (inclusive), same forms as --since."),
+        click.option("--source", "sources", multiple=True, metavar="NAME", help="Only articles from this source (case-insensitive; repeatable)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@cli.command("query")
+@click.argument("words", nargs=-1, required=True)
+@index_option
+@search_options
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 10_000), help="Number of results.")
+@click.option("--offset", default=0, type=click.IntRange(0), help="Skip this many results (paging).")
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True, help="Order: by relevance, oldest first, or newest first.")
+@click.option("--facet", "facets", multiple=True, type=click.Choice(["source"]), help="Show hit counts per source beside the results.")
+@click.option("--all", "show_all", is_flag=True, help="Show every copy of syndicated or identical articles instead of grouping them.")
+@click.option("--timeline", "as_timeline", is_flag=True, help="Show matches per day/week/month instead of a ranked list.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object with all hits.")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="One JSON hit per line.")
+@handle_errors
+def query_command(words, index_dir, since, until, sources, limit, offset, sort, facets, show_all, as_timeline, as_json, as_jsonl):
+    """Search the index: ranked results with highlighted snippets."""
+    from newsearch import render
+    from newsearch.search import SearchOptions, search
+
+    text = " ".join(words)
+    options = SearchOptions(
+        limit=limit,
+        offset=offset,
+        since=since,
+        until=until,
+        sources=tuple(sources),
+        sort=sort,
+        facets=tuple(facets),
+        group_duplicates=not show_all,
+    )
+    if as_timeline:
+        _timeline(index_dir, text, options, as_json)
+        return
+    result = search(index_dir, text, options)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if as_json:
+        render.write_json(result.to_dict())
+    elif as_jsonl:
+        if result.suggestion:
+            click.echo(f"note: did you mean: {result.suggestion}?", err=True)
+        render.write_jsonl(hit.to_dict() for hit in result.hits)
+    else:
+        render.print_results(result)
+    sys.exit(ExitCode.OK if result.total else ExitCode.NO_HITS)
+
+
+@cli.command("show")
+@click.argument("article_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="The article as JSON.")
+@handle_errors
+def show_command(article_id, index_dir, as_json):
+    """Show one article in full (by the id that query prints)."""
+    from newsearch import render
+    from newsearch.search import get_article
+
+    article = get_article(index_dir, article_id)
+    if as_json:
+        render.write_json(article.to_dict())
+    else:
+        render.print_article(article)
+
+
+@cli.command("export")
+@index_option
+@handle_errors
+def export_command(index_dir):
+    """Every indexed article as JSON Lines, with all extracted fields."""
+    from newsearch import render
+    from newsearch.search import iter_articles
+
+    render.write_jsonl(article.to_dict() for article in iter_articles(index_dir))
+
+
+@cli.command("similar")
+@click.argument("article_id")
+@index_option
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object, as query --json.")
+@handle_errors
+def similar_command(article_id, index_dir, limit, as_json):
+    """Articles most like the article ID (by its key terms)."""
+    from newsearch import render
+    from newsearch.explore import similar
+
+    result = similar(index_dir, article_id, limit=limit)
+    if as_json:
+        render.write_json(result.to_dict())
+    else:
+        render.print_results(result)
+    sys.exit(ExitCode.OK if result.total else ExitCode.NO_HITS)
+
+
+@cli.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def stats_command(index_dir, as_json):
+    """Articles, sources, date range and size of the index."""
+    from newsearch import render
+    from newsearch.explore import stats
+
+    result = stats(index_dir)
+    if as_json:
+        render.write_json(result.to_dict())
+    else:
+        render.print_stats(result)
+
+
+@cli.command("timeline")
+@click.argument("words", nargs=-1, required=True)
+@index_option
+@search_options
+@click.option("--interval", type=click.Choice(["day", "week", "month", "year"]), help="Bucket size (default: chosen from the span).")
+@click.option("--json", "as_json", is_flag=True, help="The counts as JSON.")
+@handle_errors
+def timeline_command(words, index_dir, since, until, sources, interval, as_json):
+    """How many matching articles per day, week or month, as a bar chart."""
+    from newsearch.search import SearchOptions
+
+    options = SearchOptions(since=since, until=until, sources=tuple(sources))
+    _timeline(index_dir, " ".join(words), options, as_json, interval)
+
+
+def _timeline(index_dir, text, options, as_json, interval=None):
+    from newsearch import render
+    from newsearch.explore import timeline
+
+    result = timeline(index_dir, text, options, interval=interval)
+    if as_json:
+        render.write_json(result.to_dict())
+    else:
+        render.print_timeline(result)
+    sys.exit(ExitCode.OK if result.total else ExitCode.NO_HITS)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="newsearch")
+    except Exception as exc:  # a bug, not the user's doing: one line unless debugging
+        if os.environ.get("NEWSEARCH_DEBUG"):
+            raise
+        click.echo(f"newsearch: internal error: {type(exc).__name__}: {exc} (set NEWSEARCH_DEBUG=1 for details)", err=True)
+        sys.exit(ExitCode.INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Reading a Whoosh column by document number across segments.
+
+Whoosh's multi-segment column reader misreads an index where one segment
+has no values for a column (e.g. a folder of undated articles indexed in one
+run, dated ones in another): ``struct.error: unpack requires a buffer of 8
+bytes``. Reading each segment's own column avoids it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+
+class Column:
+    """``column[docnum]`` for global document numbers; ``default`` where a segment lacks the column."""
+
+    def __init__(self, searcher, name: str, default, translate: bool = False):
+        self._starts: list[int] = []
+        self._parts: list[object] = []
+        self._default = default
+        for leaf, offset in searcher.reader().leaf_readers():
+            self._starts.append(offset)
+            if leaf.doc_count_all() and leaf.has_column(name):
+                self._parts.append(leaf.column_reader(name, translate=translate))
+            else:
+                self._parts.append(None)
+
+    def __getitem__(self, docnum: int):
+        i = bisect_right(self._starts, docnum) - 1
+        part = self._parts[i] if i >= 0 else None
+        return self._default if part is None else part[docnum - self._starts[i]]

@@ -1,0 +1,59 @@
+"""Recognising copies: identical files, and the same story in several versions.
+
+Two measures: an exact fingerprint of the normalised text (identical copies),
+and a bottom-k MinHash sketch of word 4-grams (copies that differ in a few
+sentences: a syndicated wire story with its own boilerplate, an updated
+version). Comparing two sketches estimates the share of 4-grams the texts
+have in common.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import re
+import zlib
+
+SKETCH_SIZE = 32
+SHINGLE = 4
+NEAR_DUPLICATE = 0.5  # estimated 4-gram resemblance from which two articles count as copies
+MIN_WORDS = 40  # shorter texts (headline-only wires) are too thin to call copies
+
+_WORDS = re.compile(r"\w+")
+
+
+def words_of(text: str) -> list[str]:
+    return _WORDS.findall(text.lower())
+
+
+def fingerprint(words: list[str]) -> str:
+    """Identical text, whatever its spacing, case or punctuation, shares a fingerprint."""
+    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:16]
+
+
+def sketch(words: list[str]) -> str:
+    """The SKETCH_SIZE smallest 4-gram hashes, as hex; empty for short texts."""
+    if len(words) < MIN_WORDS:
+        return ""
+    hashes = {
+        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode("utf-8"))
+        for i in range(len(words) - SHINGLE + 1)
+    }
+    return "".join(f"{h:08x}" for h in heapq.nsmallest(SKETCH_SIZE, hashes))
+
+
+def decode(text: str) -> frozenset[int]:
+    """A sketch as a set of hashes, for :func:`resemblance`."""
+    return frozenset(int(text[i : i + 8], 16) for i in range(0, len(text), 8))
+
+
+def resemblance(first: frozenset[int], second: frozenset[int]) -> float:
+    """Estimated Jaccard resemblance of the 4-gram sets behind two decoded sketches.
+
+    The SKETCH_SIZE smallest hashes of the union are a random sample of it; the
+    share of them found in both sketches estimates the share of 4-grams in common.
+    """
+    if not first or not second:
+        return 0.0
+    union_bottom = sorted(first | second)[:SKETCH_SIZE]
+    return sum(1 for h in union_bottom if h in first and h in second) / len(union_bottom)

@@ -1,0 +1,294 @@
+"""Saved web pages -> Article: trafilatura for the text, the page's own metadata for the rest.
+
+trafilatura finds the article text well, but its title and date are the first
+plausible ones it meets, and its site name is often a hostname or a brand in
+capitals. Publishers state these fields explicitly for search engines, so the
+page's JSON-LD (``headline``, ``datePublished``, ``publisher``), Open Graph tags
+and ``<h1>`` are read first and agreement between them decides the title;
+trafilatura's guesses fill the gaps. trafilatura is imported on the first page,
+never at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from newsearch.dates import ParsedDate, parse_field
+from newsearch.extract import (
+    MAX_TITLE_CHARS,
+    cap_body,
+    clean_block,
+    clean_line,
+    extract_text,
+    language_code,
+)
+from newsearch.models import Article
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|Posting|NewsArticle", re.I)
+# " | Site", " - Site", " – Site": the site name that <title> and og:title often append.
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—·•»]{2,60}$")
+
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "article.published", "publishdate", "publish-date", "publish_date", "pubdate", "date", "dc.date",
+    "dc.date.issued", "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date",
+    "cxenseparse:recs:publishtime", "article:published", "datecreated", "original-publish-date",
+    "published_time", "release_date",
+)
+_SITE_META = ("og:site_name", "application-name", "publisher", "dc.publisher", "cxenseparse:site")
+_AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+
+
+def decode_html(data: bytes) -> str:
+    """Page bytes -> text: UTF-8 when the bytes are UTF-8, else the declared charset, else Windows-1252."""
+    from newsearch.readers.text import decode, fix_mojibake
+
+    try:
+        # Valid UTF-8 with non-ASCII bytes is not an accident: pages saved again as
+        # UTF-8 often keep their old "iso-8859-15" declaration.
+        return fix_mojibake(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    m = _CHARSET.search(data[:4096])
+    if m:
+        name = m.group(1).decode("ascii", "ignore").lower()
+        if name not in ("utf-8", "utf8"):
+            try:
+                return data.decode(name, errors="replace")
+            except LookupError:
+                pass
+    return decode(data)
+
+
+def _walk_json_ld(value: Any, out: list[dict]) -> None:
+    if isinstance(value, list):
+        for item in value[:200]:
+            _walk_json_ld(item, out)
+    elif isinstance(value, dict):
+        out.append(value)
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in value:
+                _walk_json_ld(value[key], out)
+
+
+def _json_ld(tree: Any) -> list[dict]:
+    objects: list[dict] = []
+    for script in tree.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]')[:20]:
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            value = json.loads(raw, strict=False)
+        except (ValueError, RecursionError):
+            continue
+        _walk_json_ld(value, objects)
+    return objects
+
+
+def _types(obj: dict) -> str:
+    kind = obj.get("@type", "")
+    return " ".join(kind) if isinstance(kind, list) else str(kind)
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, str):
+        return clean_line(value) or None
+    if isinstance(value, dict):
+        return _name(value.get("name"))
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value[:20]) if n]
+        return ", ".join(dict.fromkeys(names)) or None
+    return None
+
+
+def _meta(tree: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in tree.xpath("//meta[@content]"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        if key and key not in found:
+            found[key] = node.get("content") or ""
+    return found
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def _without_site(title: str, site: str | None) -> str:
+    """Drop a trailing " | Site Name" (and similar) from a page title."""
+    for _ in range(2):
+        m = _TITLE_SUFFIX.search(title)
+        if not m:
+            break
+        tail = _norm(m.group(0))
+        if site and (tail in _norm(site) or _norm(site) in tail) or len(tail.split()) <= 3:
+            title = title[: m.start()].rstrip()
+        else:
+            break
+    return title
+
+
+def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | None, site: str | None) -> str:
+    """The headline among the titles the page states for machines (JSON-LD, og:, twitter:).
+
+    When they disagree, the one the visible ``<h1>`` confirms wins, and it is
+    returned as stated (the publisher's spelling, punctuation included). The
+    ``<title>`` element only serves when nothing else does: it carries site
+    names and SEO rewrites.
+    """
+    titles = [_without_site(t, site) for t in stated if t]
+    for h1 in h1s:
+        for title in titles:
+            if _norm(title) == _norm(h1):
+                return title
+    for h1 in h1s:  # an <h1> that a stated title starts with ("Title | Site" left over)
+        if len(h1) > 15 and any(_norm(t).startswith(_norm(h1)) for t in titles):
+            return h1
+    if titles:
+        return titles[0]
+    return h1s[0] if h1s else _without_site(page_title or "", site)
+
+
+_DOMAINISH = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}|[a-z0-9]+", re.I)
+
+
+def _choose_site(candidates: list[str | None]) -> str | None:
+    """The publisher's name that most of the page's statements agree on.
+
+    Ties go to the earlier kind: ``og:site_name`` and the application name name
+    the publication, JSON-LD ``publisher`` often the company behind it
+    ("Nature Publishing Group UK"). Hostnames ("dw.com", "nationalpost") and
+    dates are not names.
+    """
+    names = []
+    for value in candidates:
+        name = clean_line(value or "")
+        if (not name or len(name) > 80 or any(c.isdigit() for c in name)
+                or _DOMAINISH.fullmatch(name) and (name.islower() or "." in name)):
+            continue
+        names.append(name)
+    if not names:
+        return None
+    key = lambda n: re.sub(r"^the ", "", _norm(n))  # noqa: E731
+    votes = Counter(key(n) for n in names)
+    return max(names, key=lambda n: (votes[key(n)], -names.index(n)))
+
+
+def page_fields(tree: Any) -> dict[str, Any]:
+    """Title, date, source, author and language as the page states them (None when absent)."""
+    objects = _json_ld(tree)
+    articles = [o for o in objects if _ARTICLE_TYPES.search(_types(o))]
+    article = next((o for o in articles if o.get("headline")), articles[0] if articles else {})
+    meta = _meta(tree)
+
+    title_node = tree.find(".//title")
+    page_title = clean_line(title_node.text_content()) if title_node is not None else ""
+    suffix = _TITLE_SUFFIX.search(page_title)
+    organisations = [o.get("name") for o in objects if re.search(r"Organization", _types(o))]
+    site = _choose_site([
+        meta.get("og:site_name"), meta.get("application-name"),
+        _name(organisations[0]) if organisations else None,
+        suffix.group(0).lstrip(" |-–—:·•»") if suffix else None,
+        _name(article.get("publisher")) if article else None,
+        meta.get("publisher"), meta.get("dc.publisher"),
+    ])
+
+    date: ParsedDate | None = None
+    for value in [article.get("datePublished"), article.get("dateCreated")] + [meta.get(k) for k in _DATE_META]:
+        if value and (date := parse_field(value)):
+            break
+    if date is None:
+        for node in tree.xpath("//time[@datetime]")[:3]:
+            if date := parse_field(node.get("datetime")):
+                break
+
+    h1s = [clean_line(h.text_content()) for h in tree.xpath("//h1")[:5]]
+    h1s = [h for h in h1s if 3 <= len(h) <= MAX_TITLE_CHARS]
+    titles = [_name(article.get("headline")),
+              clean_line(meta.get("og:title", "")) or None,
+              clean_line(meta.get("twitter:title", "")) or None]
+
+    html_node = tree if tree.tag == "html" else tree.getroottree().getroot()
+    language = (language_code(html_node.get("lang") or html_node.get("xml:lang"))
+                or language_code(meta.get("og:locale")) or language_code(meta.get("content-language"))
+                or language_code(article.get("inLanguage") if article else None))
+    author = _name(article.get("author")) if article else None
+    author = author or clean_line(next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")) or None
+    return {
+        "title": _choose_title(titles, h1s, page_title, site) or None,
+        "date": date,
+        "source": site,
+        "author": author,
+        "section": _name(article.get("articleSection")) if article else None,
+        "url": clean_line(meta.get("og:url", "")) or None,
+        "language": language,
+        "body": article.get("articleBody") if isinstance(article.get("articleBody"), str) else None,
+    }
+
+
+def read_html(data: bytes, path: str, base_id: str) -> Iterator[Article]:
+    """One Article for a saved page (the caller turns an empty one into a Skip)."""
+    import lxml.html
+
+    text = _XML_DECLARATION.sub("", decode_html(data))
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except Exception:  # lxml raises ParserError/ValueError on documents it cannot root
+        yield extract_text(_visible_text(text), id=base_id, path=path)
+        return
+    fields = page_fields(tree)
+    doc = _trafilatura(tree)
+    body = clean_block(getattr(doc, "text", None) or fields["body"] or "")
+    if not body:
+        # trafilatura found no article (a bare page, or text saved as .html): read it as text.
+        fallback = extract_text(_visible_text(text), id=base_id, path=path)
+        body = fallback.body
+        fields["title"] = fields["title"] or fallback.title
+    date = fields["date"]
+    if date is None and doc is not None and doc.date:
+        date = parse_field(doc.date)
+    title = fields["title"] or clean_line(getattr(doc, "title", None) or "")
+    if not title and body:  # an untitled page: its text's headline, as for a text file
+        title = extract_text(body, id=base_id, path=path).title
+    first, _, rest = body.partition("\n")
+    if title and clean_line(first) == title:
+        body = rest.lstrip("\n")  # the headline repeated as the first line of the text
+    yield Article(
+        id=base_id, path=path, title=title[:MAX_TITLE_CHARS * 2], body=cap_body(body),
+        date=date.when if date else None, date_text=date.text if date else None,
+        source=fields["source"] or clean_line(getattr(doc, "sitename", None) or "") or None,
+        author=fields["author"] or clean_line(getattr(doc, "author", None) or "") or None,
+        section=fields["section"],
+        url=fields["url"] or (clean_line(doc.url) if doc is not None and doc.url else None),
+        language=fields["language"] or language_code(getattr(doc, "language", None)),
+    )
+
+
+_INVISIBLE_ELEMENTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_BLOCK_TAGS = re.compile(r"<(?:/?(?:p|div|br|h[1-6]|li|tr|article|section|header|footer)\b)[^>]*>", re.I)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _visible_text(markup: str) -> str:
+    """Markup -> text with block elements as line breaks, for pages trafilatura cannot use."""
+    import html
+
+    markup = _INVISIBLE_ELEMENTS.sub(" ", markup)
+    return html.unescape(_TAGS.sub(" ", _BLOCK_TAGS.sub("\n", markup)))
+
+
+def _trafilatura(tree: Any) -> Any:
+    try:
+        import trafilatura
+    except ImportError:  # pragma: no cover - declared dependency
+        return None
+    try:
+        return trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
+    except Exception:  # trafilatura may fail on odd pages; metadata alone still helps
+        return None

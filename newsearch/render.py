@@ -1,0 +1,216 @@
+"""Output: Rich for people, plain JSON for programs. The only module using Rich.
+
+Article text is untrusted. It is never formatted into Rich markup (it goes
+into ``Text`` objects), and control characters — ESC, which starts colour,
+cursor, hyperlink and clipboard sequences, and the other C0/C1 controls and
+bidi overrides — are shown as visible escapes before anything is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import Iterable, TextIO
+
+# C0 controls except tab and newline, DEL, C1 controls, bidi embedding/override/isolate marks.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters json.dumps(ensure_ascii=False) leaves raw but that terminals or JS treat specially.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str | None) -> str:
+    """``text`` with every control character made visible, e.g. ESC -> ``\\x1b``."""
+    if not text:
+        return ""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+def one_line(text: str | None) -> str:
+    return " ".join(inert(text).split())
+
+
+def to_json(data) -> str:
+    """Compact, readable JSON with controls escaped (json escapes C0 itself)."""
+    out = json.dumps(data, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+
+
+def write_json(data, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
+    stream.write(to_json(data) + "\n")
+
+
+def write_jsonl(rows: Iterable[dict], stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
+    for row in rows:
+        stream.write(to_json(row) + "\n")
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    # markup/emoji/highlight off: nothing in article text is interpreted.
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+def display_path(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def print_results(result, out=None) -> None:
+    """The terminal view of a SearchResult."""
+    from rich.text import Text
+
+    out = out or console()
+    count = f"{result.total:,} hit" + ("" if result.total == 1 else "s")
+    header = Text.assemble((count, "bold"), f" for ", (one_line(result.query), "bold"), f" ({result.took_ms:.0f} ms)")
+    out.print(header)
+    if result.suggestion:
+        out.print(Text.assemble("Did you mean: ", (one_line(result.suggestion), "bold yellow"), "?"))
+    for hit in result.hits:
+        out.print()
+        _print_hit(out, hit)
+    if result.facets:
+        for facet, counts in result.facets.items():
+            out.print()
+            out.print(Text(f"By {facet}:", style="bold"))
+            for name, n in counts.items():
+                out.print(Text.assemble(f"  {n:>6,}  ", one_line(name)))
+    shown = len(result.hits)
+    if result.total > (result.hits[-1].rank if result.hits else 0) and shown:
+        out.print()
+        out.print(Text(f"Showing {result.hits[0].rank}–{result.hits[-1].rank} of {result.total:,}; use --limit/--offset for more.", style="dim"))
+
+
+def _print_hit(out, hit) -> None:
+    from rich.text import Text
+
+    heading = Text()
+    heading.append(f"{hit.rank:>2}. ", style="bold cyan")
+    heading.append(one_line(hit.title) or "(untitled)", style="bold")
+    out.print(heading)
+    details = Text()
+    source, author = one_line(hit.source), one_line(hit.author)
+    if source and author.startswith(source):  # "TRO · TRO Staff" says it twice
+        source = ""
+    meta = [m for m in (hit.date and hit.date[:10], source, author) if m]
+    if meta:
+        details.append(" · ".join(meta) + "\n", style="green")
+    if hit.snippet:
+        details.append_text(highlighted(hit.snippet, hit.highlights))
+        details.append("\n")
+    if hit.duplicates:
+        also = ", ".join(one_line(d.get("source") or display_path(d.get("path", ""))) for d in hit.duplicates)
+        details.append(f"also in: {also}\n", style="dim")
+    details.append(f"{hit.id}  {display_path(inert(hit.path))}", style="dim")
+    _print_indented(out, details)
+
+
+def _print_indented(out, text, indent: int = 4) -> None:
+    """Wrap ``text`` to the console width less ``indent``; no trailing padding (unlike rich.padding)."""
+    from rich.text import Text
+
+    for line in text.wrap(out, max(20, out.width - indent)):
+        line.rstrip()
+        out.print(Text(" " * indent) + line, soft_wrap=True)
+
+
+def highlighted(snippet: str, spans: list[tuple[int, int]]):
+    """A Text of ``snippet`` with ``spans`` styled; controls made inert piecewise so spans stay aligned."""
+    from rich.text import Text
+
+    text = Text()
+    cursor = 0
+    for start, end in spans:
+        text.append(inert(snippet[cursor:start]))
+        text.append(inert(snippet[start:end]), style="bold yellow")
+        cursor = end
+    text.append(inert(snippet[cursor:]))
+    return text
+
+
+def print_article(article, out=None) -> None:
+    from rich.text import Text
+
+    out = out or console()
+    out.print(Text(one_line(article.title) or "(untitled)", style="bold"))
+    for label, value in (
+        ("date", article.date_text),
+        ("source", article.source),
+        ("author", article.author),
+        ("section", article.section),
+        ("url", article.url),
+        ("language", article.language),
+        ("id", article.id),
+        ("path", display_path(article.path)),
+    ):
+        if value:
+            out.print(Text.assemble((f"{label:>8}: ", "dim"), one_line(value)))
+    out.print()
+    out.print(Text(inert(article.body)))
+
+
+def print_index_report(report, out=None) -> None:
+    from rich.text import Text
+
+    out = out or console()
+    line = (
+        f"{report.added:,} added, {report.updated:,} updated, {report.unchanged:,} unchanged,"
+        f" {report.removed:,} removed, {len(report.skipped):,} skipped"
+        f" ({report.files:,} files in {report.seconds:.1f} s)"
+    )
+    out.print(Text(line))
+
+
+def print_skips(skips, out=None) -> None:
+    from rich.text import Text
+
+    out = out or console(stderr=True)
+    for skip in skips:
+        # One line per skip, never wrapped: people grep these.
+        out.print(Text(f"skipped {display_path(inert(skip.path))}: {inert(skip.reason)}", style="yellow"), soft_wrap=True)
+
+
+def print_stats(stats, out=None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    out = out or console()
+    out.print(Text(f"{stats.articles:,} articles in {display_path(stats.path)} ({stats.index_bytes / 1e6:.1f} MB)", style="bold"))
+    if stats.first_date:
+        out.print(Text(f"dates: {stats.first_date} to {stats.last_date} ({stats.undated:,} undated)"))
+    else:
+        out.print(Text("dates: none known"))
+    if stats.last_update:
+        out.print(Text(f"last update: {stats.last_update}"))
+    if stats.sources:
+        table = Table("source", "articles", box=None, pad_edge=False)
+        for name, count in stats.sources.items():
+            table.add_row(Text(one_line(name)), f"{count:,}")
+        out.print()
+        out.print(table)
+
+
+def print_timeline(timeline, out=None) -> None:
+    from rich.text import Text
+
+    out = out or console()
+    out.print(
+        Text.assemble(
+            (f"{timeline.total:,} articles", "bold"), " for ", (one_line(timeline.query), "bold"),
+            f" by {timeline.interval}" + (f" ({timeline.undated:,} undated)" if timeline.undated else ""),
+        )
+    )
+    if not timeline.counts:
+        return
+    peak = max(timeline.counts.values()) or 1
+    width = max(10, out.width - 22)
+    for bucket, count in timeline.counts.items():
+        bar = "█" * round(width * count / peak) if count else ""
+        out.print(Text.assemble(f"{bucket:>10} ", (f"{count:>7,} ", "bold"), (bar, "cyan")))

@@ -1,0 +1,269 @@
+"""The read side: run a query against the index and shape the hits."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsearch import store
+from newsearch.errors import ArticleNotFound
+from newsearch.models import Article, Hit
+
+SEARCH_SECONDS = 5.0  # a query never runs longer than this; it answers with what it found
+SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
+FACETS = {"source": "source_key"}  # user facet name -> indexed column
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    notes: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+    facets: dict[str, dict[str, int]] | None = None
+
+    def to_dict(self) -> dict:
+        data = {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 2),
+            "hits": [hit.to_dict() for hit in self.hits],
+            "notes": self.notes,
+            "suggestion": self.suggestion,
+        }
+        if self.facets is not None:
+            data["facets"] = self.facets
+        return data
+
+
+@dataclass
+class SearchOptions:
+    limit: int = 10
+    offset: int = 0
+    since: str | None = None  # as the user wrote it: "2024-11", "3 days ago"
+    until: str | None = None
+    sources: tuple[str, ...] = ()
+    sort: str = "relevance"  # relevance | date | -date
+    facets: tuple[str, ...] = ()
+    group_duplicates: bool = True
+
+
+def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | None = None) -> SearchResult:
+    """Search the index at ``index_dir`` for ``text``."""
+    from whoosh.query import Every
+
+    from newsearch.querying import bound_query, parse_query
+    from newsearch.ranking import expand
+    from newsearch.suggest import suggest
+
+    options = options or SearchOptions()
+    started = time.perf_counter()
+    searcher = open_searcher(index_dir)
+    parsed = parse_query(searcher.schema, text, since=options.since, until=options.until, sources=options.sources)
+    parsed.query = bound_query(parsed.query, searcher.reader(), parsed.notes)
+    highlight_query = parsed.query
+    if options.sort == "relevance" and not isinstance(parsed.query, Every):
+        parsed.query = expand(searcher, parsed.query, filter=parsed.filter)
+    results, groups = _ranked_groups(searcher, parsed, options)
+    page = groups[options.offset : options.offset + options.limit]
+    hits = hits_from_results(searcher, results, page, options.offset, highlight_query)
+    total = len(results)
+    facets = facet_counts(searcher, parsed.query, parsed.filter, options.facets) if options.facets else None
+    suggestion = suggest(searcher, parsed.words, few_hits=total < SUGGEST_BELOW) if parsed.words else None
+    took_ms = (time.perf_counter() - started) * 1000
+    return SearchResult(
+        query=text,
+        total=total,
+        took_ms=took_ms,
+        hits=hits,
+        notes=parsed.notes,
+        suggestion=suggestion,
+        facets=facets,
+    )
+
+
+_SEARCHERS: dict[str, tuple[object, object]] = {}  # folder -> (index creation time, searcher)
+
+
+def open_searcher(index_dir: str | os.PathLike):
+    """A searcher on the latest commit, reused across queries in one process.
+
+    Opening the index maps its files (about 10 ms on BBC); a long-lived caller
+    (a test suite, a notebook, a server) pays it once per commit.
+    """
+    key = os.path.abspath(index_dir)
+    created, searcher = _SEARCHERS.pop(key, (None, None))
+    if searcher is not None:
+        try:
+            if created == store.read_meta(Path(key)).get("created") and searcher.up_to_date():
+                _SEARCHERS[key] = (created, searcher)
+                return searcher
+        except Exception:  # the index was replaced or removed: open it afresh
+            pass
+        searcher.close()
+    ix = store.open_for_reading(index_dir)
+    searcher = ix.searcher(weighting=weighting())
+    _SEARCHERS[key] = (store.read_meta(Path(key)).get("created"), searcher)
+    return searcher
+
+
+def weighting():
+    from newsearch.ranking import weighting as ranking_weighting
+
+    return ranking_weighting()
+
+
+def _ranked_groups(searcher, parsed, options: SearchOptions):
+    """The results, and the hits of the requested page grouped by fingerprint.
+
+    Returns ``(results, groups)`` where each group is a list of result
+    positions, the first being the copy that is shown.
+    """
+    from newsearch.explore import date_order
+
+    sortedby = date_order(newest_first=options.sort == "-date") if options.sort in ("date", "-date") else None
+    wanted = options.offset + options.limit
+    fetch = wanted if not options.group_duplicates else wanted * 2 + 10
+    while True:
+        results = _timed_search(searcher, parsed, limit=fetch, sortedby=sortedby)
+        if not options.group_duplicates:
+            return results, [[i] for i in range(min(wanted, len(results)))]
+        groups = group_copies(searcher, [docnum for docnum, _score in results.items()])
+        if len(groups) >= wanted or fetch >= len(results):
+            return results, groups
+        fetch *= 2
+
+
+def group_copies(searcher, docnums: list[int]) -> list[list[int]]:
+    """Group result positions whose articles are copies of each other, keeping rank order."""
+    from newsearch.dedup import NEAR_DUPLICATE, decode, resemblance
+
+    from newsearch.columns import Column
+
+    fingerprints = Column(searcher, "fingerprint", default="")
+    sketches = Column(searcher, "sketch", default=b"")
+    groups: list[list[int]] = []
+    leaders: list[tuple[str, frozenset[int]]] = []  # (fingerprint, sketch) of each group's first article
+    for position, docnum in enumerate(docnums):
+        fingerprint = fingerprints[docnum]
+        sketch = decode(sketches[docnum].decode("ascii"))
+        for group, (lead_fingerprint, lead_sketch) in zip(groups, leaders):
+            if (fingerprint and fingerprint == lead_fingerprint) or resemblance(sketch, lead_sketch) >= NEAR_DUPLICATE:
+                group.append(position)
+                break
+        else:
+            groups.append([position])
+            leaders.append((fingerprint, sketch))
+    return groups
+
+
+def _timed_search(searcher, parsed, **kwargs):
+    """searcher.search, stopped after SEARCH_SECONDS with the hits found so far."""
+    from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+    inner = searcher.collector(filter=parsed.filter, **kwargs)
+    collector = TimeLimitCollector(inner, timelimit=SEARCH_SECONDS)
+    try:
+        searcher.search_with_collector(parsed.query, collector)
+    except TimeLimit:
+        note = f"search stopped after {SEARCH_SECONDS:g} s: results are partial — try more specific words"
+        if note not in parsed.notes:
+            parsed.notes.append(note)
+    return collector.results()
+
+
+def hits_from_results(searcher, results, groups: list[list[int]], offset: int, query) -> list[Hit]:
+    """Hits for the given groups of result positions; snippets only for these."""
+    from newsearch.snippets import make_highlighter, snippet
+
+    highlighter = make_highlighter(searcher, query)
+    hits = []
+    for rank, positions in enumerate(groups, start=offset + 1):
+        hit = results[positions[0]]
+        stored = hit.fields()
+        text, spans = snippet(highlighter, stored.get("body", ""))
+        duplicates = []
+        for position in positions[1:]:
+            copy = searcher.stored_fields(results.docnum(position))
+            duplicates.append({"id": copy["id"], "path": copy.get("path", ""), "source": copy.get("source")})
+        hits.append(
+            Hit(
+                rank=rank,
+                score=round(float(hit.score or 0.0), 4),
+                id=stored["id"],
+                path=stored.get("path", ""),
+                title=stored.get("title", ""),
+                date=stored.get("date_text"),
+                source=stored.get("source"),
+                author=stored.get("author"),
+                snippet=text,
+                highlights=spans,
+                duplicates=duplicates,
+            )
+        )
+    return hits
+
+
+def facet_counts(searcher, query, filter, names: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Hit counts per value of each facet, over every match (not just the page)."""
+    from whoosh import sorting
+
+    facets = {}
+    for name in names:
+        column = FACETS[name]
+        results = searcher.search(
+            query,
+            filter=filter,
+            limit=1,
+            groupedby={"n": sorting.FieldFacet(column, maptype=sorting.Count), "best": sorting.FieldFacet(column, maptype=sorting.Best)},
+        )
+        counts, best = results.groups("n"), results.groups("best")
+        labelled = {}
+        for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+            if key is None or key == "":
+                label = "(none)"
+            else:
+                label = searcher.stored_fields(best[key]).get(name) or str(key)
+            labelled[label] = labelled.get(label, 0) + count
+        facets[name] = labelled
+    return facets
+
+
+def get_article(index_dir: str | os.PathLike, article_id: str) -> Article:
+    """One stored article by id (or by its file's path, for single-article files)."""
+    ix = store.open_for_reading(index_dir)
+    with ix.searcher() as searcher:
+        stored = searcher.document(id=article_id)
+        if stored is None:
+            stored = searcher.document(path=os.path.abspath(article_id))
+    if stored is None:
+        raise ArticleNotFound(f"no article with id {article_id!r} in the index")
+    return stored_article(stored)
+
+
+def iter_articles(index_dir: str | os.PathLike):
+    """Every indexed article, in index order."""
+    ix = store.open_for_reading(index_dir)
+    with ix.searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            yield stored_article(stored)
+
+
+def stored_article(stored: dict) -> Article:
+    return Article(
+        id=stored["id"],
+        path=stored.get("path", ""),
+        title=stored.get("title", ""),
+        body=stored.get("body", ""),
+        date=stored.get("date"),
+        date_text=stored.get("date_text"),
+        source=stored.get("source"),
+        author=stored.get("author"),
+        section=stored.get("section"),
+        url=stored.get("url"),
+        language=stored.get("language"),
+    )

@@ -1,0 +1,74 @@
+"""Opening the index folder: creation, schema-version checks, metadata."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from newsearch.errors import IndexIncompatible, IndexMissing
+from newsearch.schema import SCHEMA_VERSION
+
+META_NAME = "newsearch-meta.json"
+INDEX_NAME = "articles"  # the Whoosh index name inside the folder
+
+
+def read_meta(index_dir: Path) -> dict:
+    try:
+        return json.loads((index_dir / META_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_meta(index_dir: Path, **changes) -> None:
+    meta = read_meta(index_dir)
+    meta.update(changes)
+    tmp = index_dir / (META_NAME + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=1), "utf-8")
+    os.replace(tmp, index_dir / META_NAME)
+
+
+def exists(index_dir: Path) -> bool:
+    from whoosh import index
+
+    return index_dir.is_dir() and index.exists_in(str(index_dir), indexname=INDEX_NAME)
+
+
+def check_version(index_dir: Path) -> None:
+    version = read_meta(index_dir).get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise IndexIncompatible(
+            f"the index at {index_dir} was made by an incompatible version of newsearch"
+            f" (schema {version}, this version needs {SCHEMA_VERSION})"
+            " — run `newsearch index --rebuild DIR`"
+        )
+
+
+def open_for_reading(index_dir: str | os.PathLike):
+    """The Whoosh index at ``index_dir``, or IndexMissing/IndexIncompatible."""
+    from whoosh import index
+
+    from newsearch import whoosh_fixes  # noqa: F401 - patch Whoosh before anything searches
+
+    shown = os.fspath(index_dir)  # as the user gave it: "./index", not "index"
+    index_dir = Path(index_dir)
+    if not exists(index_dir):
+        raise IndexMissing(f"no index at {shown} — run `newsearch index DIR` first")
+    check_version(index_dir)
+    return index.open_dir(str(index_dir), indexname=INDEX_NAME)
+
+
+def open_for_writing(index_dir: Path, rebuild: bool = False):
+    """Open the index, creating it (or starting over with ``rebuild``)."""
+    from whoosh import index
+
+    from newsearch.schema import build_schema
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    if exists(index_dir) and not rebuild:
+        check_version(index_dir)
+        return index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    ix = index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+    write_meta(index_dir, schema_version=SCHEMA_VERSION, created=time.time())
+    return ix

@@ -1,0 +1,81 @@
+"""'Did you mean …?': corrections drawn from the index's own vocabulary.
+
+The index holds stemmed terms ("ukrain"), which would make poor suggestions,
+so a corrected stem is turned back into a real word by finding it in the text
+of one article that contains it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_OPERATORS = {"AND", "OR", "NOT", "TO"}
+_WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
+FIELDS = ("title", "body")
+
+
+def suggest(searcher, words: str, few_hits: bool) -> str | None:
+    """The query with unknown words corrected, or None when nothing changed.
+
+    Words the index has never seen are always corrected; with ``few_hits``,
+    rare words (in one or two articles) are corrected too when a much more
+    common spelling is one or two letters away.
+    """
+    analyzer = searcher.schema["body"].analyzer
+    reader = searcher.reader()
+    changed = False
+    out = []
+    for chunk in words.split():
+        core = chunk.strip("\"()+-")
+        replacement = None
+        if core and core not in _OPERATORS and _WORD.match(core) and len(core) >= 3:
+            stems = [t.text for t in analyzer(core)]
+            if len(stems) == 1:
+                replacement = _correct(reader, analyzer, stems[0], core.lower(), 2 if few_hits else 0)
+        if replacement:
+            changed = True
+            out.append(chunk.replace(core, replacement))
+        else:
+            out.append(chunk)
+    return " ".join(out) if changed else None
+
+
+def _frequency(reader, stem: str) -> int:
+    return sum(reader.doc_frequency(field, stem) for field in FIELDS)
+
+
+def _correct(reader, analyzer, stem: str, typed: str, rare: int) -> str | None:
+    known = _frequency(reader, stem)
+    if known > rare:
+        return None
+    best: tuple[int, int, str] | None = None
+    for maxdist in (1, 2) if len(stem) >= 5 else (1,):
+        for candidate in reader.terms_within("body", stem, maxdist, prefix=1):
+            if candidate == stem:
+                continue
+            freq = _frequency(reader, candidate)
+            key = (maxdist, -freq, candidate)
+            if best is None or key < best:
+                best = key
+        if best:
+            break
+    if best is None or -best[1] < max(3, 10 * known):
+        return None
+    return _surface_form(reader, analyzer, best[2], typed)
+
+
+def _surface_form(reader, analyzer, stem: str, typed: str, articles: int = 3) -> str | None:
+    """The word closest to what was typed, among words in the articles that analyse to ``stem``.
+
+    Stems are not words ("elect" stands for election, elected, elects), so
+    the suggestion is the form nearest the user's spelling.
+    """
+    from whoosh.support.levenshtein import distance
+
+    forms: set[str] = set()
+    for count, docnum in enumerate(reader.postings("body", stem).all_ids()):
+        if count >= articles:
+            break
+        body = reader.stored_fields(docnum).get("body", "")
+        forms.update(t.original.lower() for t in analyzer(body, keeporiginal=True) if t.text == stem)
+    return min(forms, key=lambda form: (distance(typed, form), form)) if forms else None
