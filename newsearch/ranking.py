@@ -61,6 +61,8 @@ PROXIMITY_SLOP = 2
 FEEDBACK_DOCS = 5
 FEEDBACK_TERMS = 20
 FEEDBACK_WEIGHT = 0.6
+# Queries of fewer words than this are not expanded (see :func:`expand`).
+FEEDBACK_MIN_WORDS = 3
 # Expansion re-scores this many top hits of the original query.
 FEEDBACK_DEPTH = 50
 # Only the first characters of each feedback document are read (cost bound).
@@ -287,6 +289,7 @@ def expand(
     terms: int = FEEDBACK_TERMS,
     weight: float = FEEDBACK_WEIGHT,
     depth: int = FEEDBACK_DEPTH,
+    min_words: int = FEEDBACK_MIN_WORDS,
     fields: Mapping[str, float] = FIELD_BOOSTS,
 ) -> wq.Query:
     """``query`` plus a pseudo-relevance-feedback bonus for its top hits.
@@ -300,9 +303,16 @@ def expand(
     of running a 40-clause OR over the whole index (~0.4 s on 24k
     articles). The result is ``Or([query, bonus])``: the same matching
     documents and operators as ``query``, the top ``depth`` re-ordered.
-    Returns ``query`` itself when there is nothing to learn from.
+    Returns ``query`` itself when there is nothing to learn from, and for
+    queries of fewer than ``min_words`` words: one- and two-word queries
+    ("Yukos", "oil prices") are keyword look-ups whose words should decide
+    the order, and feedback would roughly triple their cost (a cost, not a
+    quality, decision: TIME has no such queries).
     """
     if docs <= 0 or terms <= 0 or not 0 < weight < 1 or query is wq.NullQuery:
+        return query
+    n_words = len({text for name, text in query.iter_all_terms() if name == "body"}) or 1
+    if n_words < min_words:
         return query
     top = searcher.search(query, filter=filter, limit=max(depth, docs))
     docnums = [hit.docnum for hit in top]  # (not len(top): that counts every match)
@@ -314,7 +324,6 @@ def expand(
         return query
     # Each original word weighs (1 - weight) / n and the expansion terms
     # weight * w / total: scale both by n / (1 - weight), keeping ``query``.
-    n_words = len({text for name, text in query.iter_all_terms() if name == "body"}) or 1
     total = sum(w for _, w in expansion)
     scale = weight / (1.0 - weight) * n_words / total
     # Each term is scored in one field, the one that holds it most (the body,
@@ -399,6 +408,7 @@ class _BonusMatcher(ListMatcher):
 
 __all__ = [
     "FEEDBACK_DEPTH",
+    "FEEDBACK_MIN_WORDS",
     "FEEDBACK_DOCS",
     "FEEDBACK_TERMS",
     "FEEDBACK_WEIGHT",
@@ -409,6 +419,7 @@ __all__ = [
     "expand",
     "feedback_terms",
     "free_text_query",
+    "indexed_title",
     "query_words",
     "weighting",
 ]
