@@ -22,7 +22,9 @@ API
 - :func:`expand` -- RM3 pseudo-relevance feedback: returns
   ``Or([query, DocumentBonus])``, which matches exactly what ``query``
   matches and re-orders its top ``FEEDBACK_DEPTH`` hits. Works on any query
-  (operators, phrases, field:value untouched), needs no schema change.
+  (operators, phrases, field:value untouched), needs no schema change
+  (term vectors on body would save ~3 ms of its ~30: not worth 30% more
+  index). Queries under ``FEEDBACK_MIN_WORDS`` words are returned as they are.
 - :func:`feedback_terms`, :class:`DocumentBonus` -- the two halves of it.
 - :func:`indexed_title` -- index side: a stand-in title made of the body's
   opening words is not indexed as a title (keep it stored for display).
