@@ -1,3 +1,5 @@
 from newsearch.cli import main
 
-main()
+# Guarded: worker processes started with "spawn" or "forkserver" import this module again.
+if __name__ == "__main__":
+    main()

@@ -82,13 +82,19 @@ def cli():
 @index_option
 @click.option("--rebuild", is_flag=True, help="Start the index over from scratch.")
 @click.option("--wait", default=60.0, show_default=True, metavar="SECONDS", help="How long to wait for another indexing run to finish.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N", help="Worker processes  [default: one per core; none for small jobs]")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @handle_errors
-def index_command(paths, index_dir, rebuild, wait, quiet, as_json):
-    """Index the article files in PATHS (files or folders, recursively)."""
+def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json):
+    """Index the article files in PATHS (files or folders, recursively).
+
+    Re-runs are incremental: unchanged files are skipped without being read,
+    changed ones re-indexed, and articles of files gone from PATHS removed.
+    """
     from newsearch import render
     from newsearch.index import index_paths
+    from newsearch.progress import index_progress
 
     err = render.console(stderr=True)
 
@@ -96,7 +102,12 @@ def index_command(paths, index_dir, rebuild, wait, quiet, as_json):
         if not quiet:
             click.echo(f"another newsearch run is indexing into {index_dir}; waiting up to {wait:g}s …", err=True)
 
-    report = index_paths(paths, index_dir, rebuild=rebuild, wait=wait, on_wait=on_wait)
+    progress = index_progress(quiet)
+    try:
+        report = index_paths(paths, index_dir, rebuild=rebuild, wait=wait, on_wait=on_wait, progress=progress, jobs=jobs)
+    finally:
+        if progress is not None:
+            progress.close()
     if as_json:
         render.write_json(report.to_dict())
     elif not quiet:

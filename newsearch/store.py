@@ -59,6 +59,13 @@ def open_for_reading(index_dir: str | os.PathLike):
     return index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
+def open_whoosh(index_dir: Path):
+    """The Whoosh index as it is, without checks (for indexing workers)."""
+    from whoosh import index
+
+    return index.open_dir(str(index_dir), indexname=INDEX_NAME)
+
+
 def open_for_writing(index_dir: Path, rebuild: bool = False):
     """Open the index, creating it (or starting over with ``rebuild``)."""
     from whoosh import index
