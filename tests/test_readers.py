@@ -168,6 +168,30 @@ def test_html_page_metadata(tmp_path):
     assert "sea wall" in article.body and "Home | World" not in article.body
 
 
+def _titled_page(title: str, h1: str, og: str | None = None, site: str | None = None) -> bytes:
+    metas = f'<meta property="og:title" content="{og}">' if og else ""
+    metas += f'<meta property="og:site_name" content="{site}">' if site else ""
+    return (f"<html><head><title>{title}</title>{metas}</head><body><article><h1>{h1}</h1>"
+            "<p>The council met on Tuesday and agreed the plan after a long debate about costs.</p>"
+            "<p>Residents will be asked for their views on the details before work starts next spring.</p>"
+            "</article></body></html>").encode()
+
+
+def test_html_title_suffix_is_dropped_only_when_it_is_the_site():
+    # A " - Three Words" ending that every statement shares is the headline's own.
+    same = "Council agrees the plan – what happens next"
+    (article,) = read(_titled_page(same, same, og=same, site="The Town Paper"), "a.html")
+    assert article.title == same
+    # The site's name goes, and so does a section label that the <h1> shows is no part of it.
+    (article,) = read(_titled_page("Council agrees the plan | Local News | Town Paper", "Council agrees the plan",
+                                   og="Council agrees the plan | Town Paper", site="Town Paper"), "b.html")
+    assert (article.title, article.source) == ("Council agrees the plan", "Town Paper")
+    # With no site name stated, a <title> tail repeated by the <h1> is not a site name either.
+    (article,) = read(_titled_page("Report: activist killed - ministry denies", "Report: activist killed - ministry denies"),
+                      "c.html")
+    assert (article.title, article.source) == ("Report: activist killed - ministry denies", None)
+
+
 def test_bare_html_and_text_saved_as_html():
     (plain,) = read(b"Just a headline here\n\nAnd a short body text line.", "x.html")
     assert (plain.title, plain.body) == ("Just a headline here", "And a short body text line.")
@@ -191,6 +215,16 @@ def test_real_html_pages_against_truth(page):
     assert article.source == truth["publisher"]
     assert article.language == truth["language_hint"]
     assert len(article.body) > 1000
+
+
+@pytest.mark.parametrize("page", ["de_MitteldeutscheZeitung_2024_04_30", "de_Gamestar_2024_04_28"])
+def test_real_html_headline_ending_is_not_a_site_name(page):
+    # Headlines ending " - Irans Justiz dementiert" and " – das erwarten wir", in every statement.
+    path = corpus("pages", f"{page}.html.gz")
+    truth = json.loads(corpus("pages", f"{page}.truth.json").read_text(encoding="utf-8"))
+    (article,) = read(path.read_bytes(), str(path), page)
+    assert article.title == truth["title"]
+    assert article.source is None or article.source.casefold() == truth["publisher"].casefold()
 
 
 def test_reuters_indexes_whole():

@@ -120,15 +120,25 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
 
-def _without_site(title: str, site: str | None) -> str:
-    """Drop a trailing " | Site Name" (and similar) from a page title."""
-    for _ in range(2):
+def _without_site(title: str, site: str | None, confirmed: frozenset[str] = frozenset(),
+                  short_tails: bool = False) -> str:
+    """Drop a trailing " | Site Name" (and similar) from a stated title.
+
+    A tail goes when it is the site's name, or when what is left is what another
+    statement of the page says (" | World News | Metro News" against the
+    ``<h1>``). Anything else is part of the headline ("... - das erwarten wir",
+    "... - Irans Justiz dementiert"). ``short_tails`` also drops tails of up to
+    three words: only for the ``<title>`` element, whose tail is nearly always a
+    site or section name.
+    """
+    for _ in range(3):
         m = _TITLE_SUFFIX.search(title)
         if not m:
             break
-        tail = _norm(m.group(0))
-        if site and (tail in _norm(site) or _norm(site) in tail) or len(tail.split()) <= 3:
-            title = title[: m.start()].rstrip()
+        tail, head = _norm(m.group(0)), title[: m.start()].rstrip()
+        if (site and tail and (tail in _norm(site) or _norm(site) in tail) or _norm(head) in confirmed
+                or short_tails and len(tail.split()) <= 3):
+            title = head
         else:
             break
     return title
@@ -142,7 +152,9 @@ def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | No
     ``<title>`` element only serves when nothing else does: it carries site
     names and SEO rewrites.
     """
-    titles = [_without_site(t, site) for t in stated if t]
+    statements = [t for t in stated if t] + h1s
+    confirmed = frozenset(_norm(t) for t in statements)
+    titles = [_without_site(t, site, confirmed) for t in stated if t]
     for h1 in h1s:
         for title in titles:
             if _norm(title) == _norm(h1):
@@ -152,7 +164,7 @@ def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | No
             return h1
     if titles:
         return titles[0]
-    return h1s[0] if h1s else _without_site(page_title or "", site)
+    return h1s[0] if h1s else _without_site(page_title or "", site, short_tails=True)
 
 
 _DOMAINISH = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}|[a-z0-9]+", re.I)
@@ -190,6 +202,11 @@ def page_fields(tree: Any) -> dict[str, Any]:
     title_node = tree.find(".//title")
     page_title = clean_line(title_node.text_content()) if title_node is not None else ""
     suffix = _TITLE_SUFFIX.search(page_title)
+    h1s = [clean_line(h.text_content()) for h in tree.xpath("//h1")[:5]]
+    h1s = [h for h in h1s if 3 <= len(h) <= MAX_TITLE_CHARS]
+    headline = _name(article.get("headline")) if article else None
+    if suffix and any(_norm(t).endswith(_norm(suffix.group(0))) for t in [headline, *h1s] if t):
+        suffix = None  # the headline's own last words ("... - Irans Justiz dementiert"), not a site name
     organisations = [o.get("name") for o in objects if re.search(r"Organization", _types(o))]
     site = _choose_site([
         meta.get("og:site_name"), meta.get("application-name"),
@@ -208,9 +225,7 @@ def page_fields(tree: Any) -> dict[str, Any]:
             if date := parse_field(node.get("datetime")):
                 break
 
-    h1s = [clean_line(h.text_content()) for h in tree.xpath("//h1")[:5]]
-    h1s = [h for h in h1s if 3 <= len(h) <= MAX_TITLE_CHARS]
-    titles = [_name(article.get("headline")),
+    titles = [headline,
               clean_line(meta.get("og:title", "")) or None,
               clean_line(meta.get("twitter:title", "")) or None]
 
