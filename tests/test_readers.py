@@ -187,9 +187,9 @@ def test_html_title_suffix_is_dropped_only_when_it_is_the_site():
                                    og="Council agrees the plan | Town Paper", site="Town Paper"), "b.html")
     assert (article.title, article.source) == ("Council agrees the plan", "Town Paper")
     # With no site name stated, a <title> tail repeated by the <h1> is not a site name either.
-    (article,) = read(_titled_page("Report: activist killed - ministry denies", "Report: activist killed - ministry denies"),
-                      "c.html")
-    assert (article.title, article.source) == ("Report: activist killed - ministry denies", None)
+    headline = "Report: activist killed - ministry denies"
+    (article,) = read(_titled_page(headline, headline), "c.html")
+    assert (article.title, article.source) == (headline, None)
 
 
 def test_bare_html_and_text_saved_as_html():
