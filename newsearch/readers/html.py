@@ -96,8 +96,15 @@ def _types(obj: dict) -> str:
     return " ".join(kind) if isinstance(kind, list) else str(kind)
 
 
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I)
+
+
 def _name(value: Any) -> str | None:
     if isinstance(value, str):
+        if _ENTITY.search(value):  # JSON-LD written through an HTML escaper ("&quot;", "&#039;")
+            import html
+
+            value = html.unescape(value)
         return clean_line(value) or None
     if isinstance(value, dict):
         return _name(value.get("name"))
@@ -114,6 +121,9 @@ def _meta(tree: Any) -> dict[str, str]:
         if key and key not in found:
             found[key] = node.get("content") or ""
     return found
+
+
+_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛“”„‟\"`´"})
 
 
 def _norm(text: str) -> str:
@@ -155,11 +165,22 @@ def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | No
     statements = [t for t in stated if t] + h1s
     confirmed = frozenset(_norm(t) for t in statements)
     titles = [_without_site(t, site, confirmed) for t in stated if t]
+    # A statement that another one extends ("Title" beside "Title in battling win over
+    # Tottenham" or "Title - DW - 28.04.2023") is the headline: additions are SEO
+    # rewrites and leftover site names, never cuts. The longest such core wins.
+    # Punctuation counts here: "Who is X?" is a question of its own, not the start of
+    # "Who is X and how ...?".
+    everything = titles + h1s
+    keys = [" ".join(t.translate(_QUOTES).casefold().split()) for t in everything]
+    cores = [t for t, k in zip(everything, keys, strict=True)
+             if len(k.split()) >= 3 and any(other.startswith(k + " ") for other in keys)]
+    if cores:
+        return max(cores, key=len)
     for h1 in h1s:
         for title in titles:
             if _norm(title) == _norm(h1):
                 return title
-    for h1 in h1s:  # an <h1> that a stated title starts with ("Title | Site" left over)
+    for h1 in h1s:  # an <h1> that a stated title starts with ("Title｜Site" left over, no spaces in CJK)
         if len(h1) > 15 and any(_norm(t).startswith(_norm(h1)) for t in titles):
             return h1
     if titles:
