@@ -240,11 +240,15 @@ _SELF_REFERENCES = [
         (r"(?:online|digital|unlimited|full) access to (?:the )?" + _NAME, 1.0, None),
         (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME,
          1.0, None),
-        (r"(?:^About|^More from|[Ss]upport|[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None),
+        # "Support The Guardian", "Without The Intercept ...", but not "Reporters Without Borders."
+        (r"(?:^About|^More from|[Ss]upport|^[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None),
         (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0, r"sign up|subscribe"),
-        (_NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus|[Nn]ewsletters?|[Ss]ubscription"
-         r"|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0,
-         r"ePaper|App\b|Premium|Plus\b|[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
+        (_NAME + r"(?:'s?|’s?)? (?:[Nn]ewsletters?|[Ss]ubscription|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0,
+         r"[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
+        # "Get the Sky News App", "SPIEGEL Plus": a banner of a few words. In a sentence
+        # ("... to challenge Sky Plus.") the product is the story's, not the page's.
+        (r"^(?=(?:\S+ *){1,8}$).*?" + _NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus)\b", 1.0,
+         r"ePaper|App\b|Premium|Plus\b"),
         (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None),
         (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved)?", 2.0, r"©"),
         (r"© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME, 2.0, None),
@@ -286,10 +290,12 @@ def _base_name(name: str) -> str:
 _FURNITURE_CHARS = 160
 
 
-def _publisher_from_references(text: str) -> str | None:
+def _publisher_from_references(text: str, headline: str = "") -> str | None:
     """The name a page uses for itself most (copyright, sharing, subscription lines)."""
-    # "access to the NHS" in a paragraph is prose: only short lines are page furniture.
-    furniture = "\n".join(line for line in text.split("\n") if len(line) <= _FURNITURE_CHARS)
+    # "access to the NHS" in a paragraph is prose: only short lines are page furniture,
+    # and the headline is the story's ("Telewest to challenge Sky Plus"), not the page's.
+    furniture = "\n".join(line for line in text.split("\n")
+                           if len(line) <= _FURNITURE_CHARS and (not headline or line.strip() != headline))
     scores: dict[str, float] = {}
     spellings: dict[str, Counter[str]] = {}
     for pattern, weight, trigger in _SELF_REFERENCES:
@@ -300,7 +306,8 @@ def _publisher_from_references(text: str) -> str | None:
                                   for t in trigger.finditer(furniture))
             matches = [m for line in lines for m in pattern.finditer(line)]
         for m in matches:
-            name = re.sub(r"(?:'s|’s|')$", "", m.group("name").strip(" .’'"))
+            # A lower-case "the" is the sentence's ("Get the Times App"), not part of the name.
+            name = re.sub(r"(?:'s|’s|')$", "", m.group("name").strip(" .’'")).removeprefix("the ")
             words = name.casefold().split()
             if (not words or _base_name(name) in _NOT_PUBLISHERS or len(name) < 2
                     or any(w in _NOT_NAME_WORDS for w in words)):
@@ -452,7 +459,7 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
             if m := _DATELINE.match(line):
                 source = _AGENCIES.get(m.group("agency").lower(), m.group("agency"))
                 break
-        source = _publisher_from_references(text[:200_000]) or source
+        source = _publisher_from_references(text[:200_000], title) or source
 
     return Article(
         id=id, path=path, title=clean_line(title), body=body,
