@@ -417,7 +417,7 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
                  if 0 <= i < len(head) and i not in meta and len(head[i]) <= 80 and _NAME_LINE.fullmatch(head[i])}
     title_index = _find_title(head, min(anchors) if anchors else None, meta | names)
     if title_index is not None:
-        title = _strip_breadcrumb(head[title_index])
+        title = _with_kicker(head, title_index, _strip_breadcrumb(head[title_index]))
     elif (first := next((j for j, line in enumerate(head) if any(c.isalpha() for c in line)), 0)) \
             and len(head[first]) <= MAX_TITLE_CHARS and not head[first].endswith("."):
         title, title_index = head[first], first  # after rules and other letterless lines
@@ -480,6 +480,22 @@ def _strip_breadcrumb(line: str) -> str:
     return m.group("last") if m else line
 
 
+def _with_kicker(head: list[str], index: int, title: str) -> str:
+    """The headline with its kicker when the page also states them joined.
+
+    German and other pages set a kicker ("Die Eisheiligen 2024") above the headline
+    ("Wann sie sind - und wie das Wetter wird"), and their page title states the
+    two as one: "Die Eisheiligen 2024: Wann sie sind - ...". That joined line,
+    near the headline, is the publisher's full headline.
+    """
+    for line in head[max(0, index - 8): index + 3]:
+        kicker, sep, rest = line.partition(": ")
+        if (sep and rest == title and 1 <= len(kicker.split()) <= 8 and kicker == kicker.strip()
+                and not _is_boilerplate(kicker)):  # "Share this Story : ..." is no kicker
+            return line
+    return title
+
+
 def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | None:
     """Index of the headline, by a score over the title-like lines near the top.
 
@@ -500,8 +516,8 @@ def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | No
             score -= 2  # a dateline or timestamp bar, not a headline
         if line.isupper() and words <= 6:
             score -= 3  # a kicker ("CHILDHOOD SWEETHEART"), not the headline
-        if counts[line] > 1 and words <= 6:
-            score -= 3  # a menu item
+        if counts[line] > 1 and words <= 6 and line not in head[j + 1: j + 3]:
+            score -= 3  # a menu item (a headline stated twice in a row, as title and heading, is not)
         nxt = head[j + 1] if j + 1 < len(head) else ""
         if j + 1 in meta or len(nxt.split()) >= 12:
             score += 2

@@ -240,6 +240,31 @@ def test_story_about_a_product_or_a_group_is_no_publisher():
     assert extract_text(banner, id="b", path="b.txt").source == "Harbour Times"
 
 
+def test_kicker_joined_to_the_headline_when_the_page_states_them_joined():
+    # The layout of de_RuhrNachrichten_2024_05_03: page title "Kicker: Headline", then kicker and headline.
+    text = ("Startseite\n\nService\n\nDie Eisheiligen 2024: Wann sie sind - und wie das Wetter wird\n\n"
+            "Die Eisheiligen 2024\nWann sie sind - und wie das Wetter wird\n\nDaniel Großert\nRedakteur\n"
+            "03.05.2024, 12:00 Uhr\n\nDie Eisheiligen gelten als Wendepunkt im Frühjahr.\n")
+    article = extract_text(text, id="a", path="a.txt")
+    assert article.title == "Die Eisheiligen 2024: Wann sie sind - und wie das Wetter wird"
+    # A share label before the headline is no kicker.
+    text = ("Share this Story : Harbour reopens after two years of repairs\n\n"
+            "Harbour reopens after two years of repairs\n\nBy Jane Doe\n\n13 November 2024\n\n"
+            "The harbour reopened on Wednesday after two years of repairs to the sea wall, officials said.\n")
+    assert extract_text(text, id="b", path="b.txt").title == "Harbour reopens after two years of repairs"
+
+
+@pytest.mark.parametrize("page", ["de_DieWelt_2024_08_27", "de_RuhrNachrichten_2024_05_03", "tr_NTVTR_2025_11_10"])
+def test_text_scrape_titles_of_real_pages(page):
+    # A kicker + headline the page also states joined; a headline stated twice in a row (NTVTR).
+    path = PAGES / f"{page}.txt"
+    if not path.exists():
+        pytest.skip(f"corpus not available: {path}")
+    truth = json.loads(path.with_name(f"{page}.truth.json").read_text(encoding="utf-8"))
+    (article,) = read_articles(path.read_bytes(), str(path), page)
+    assert article.title == truth["title"]
+
+
 def _norm(text: str | None) -> str:
     import unicodedata
 
