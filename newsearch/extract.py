@@ -96,7 +96,9 @@ _BOILERPLATE = re.compile(
     r"|watch|play now|video (?:loading|unavailable)|click to play.*|follow us.*|log in|sign in.*"
     r"|back to top|top of page|next article|previous article|advertisement\W*|you might also like.*"
     r"|all rights reserved.*|loading\W*|please enable javascript.*|to view this video please enable javascript.*"
-    r"|.{0,40}\bcookies?\b.{0,80}|(?:accept|reject) all)",
+    r"|.{0,40}\bcookies?\b.{0,80}|(?:accept|reject) all"
+    # tag-manager and ad-slot comments that scrapers keep as text
+    r"|(?:end )?google (?:tag manager|dfp|analytics|publisher tag)\b.{0,40})",
     _I,
 )
 _BYLINE = re.compile(
@@ -506,7 +508,7 @@ def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | No
     """
     counts = Counter(head)
     best, best_score = None, 0.0
-    for j, line in enumerate(head[:60]):
+    for j, line in enumerate(head):
         line = _strip_breadcrumb(line)
         if j in meta or not _titleish(line, 3):
             continue
