@@ -199,6 +199,18 @@ def test_html_title_that_another_statement_extends_is_the_headline():
     assert article.title == "Chelsea win at Cobham"
 
 
+def test_html_date_from_the_end_of_the_title_when_no_metadata_states_one():
+    # de_DW_2023_04_28: no date metadata; teasers on the page carry other dates.
+    title = "Ukrainische Gegenoffensive: Ziele, Chancen, Risiken"
+    page = _titled_page(f"{title} | Europa | DW | 28.04.2023", title, og=f"{title} | DW | 28.04.2023")
+    page = page.replace(b"</article>", b"</article><h2>Teaser <span class='date'>24.04.2023</span></h2>")
+    (article,) = read(page, "a.html")
+    assert (article.title, article.date.date().isoformat()) == (title, "2023-04-28")
+    # A number in the headline is no date.
+    (article,) = read(_titled_page("Top 10 | Weekly | Vol. 3", "Top ten things to do this week"), "b.html")
+    assert article.date is None
+
+
 def test_json_ld_headline_with_html_entities():
     page = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
             '"headline": "Firms &quot;shun&quot; the plan &amp; leave"}</script></head><body><article>'

@@ -213,6 +213,25 @@ def _choose_site(candidates: list[str | None]) -> str | None:
     return max(names, key=lambda n: (votes[key(n)], -names.index(n)))
 
 
+_TITLE_PARTS = re.compile(r"\s+[|\-–—·•]\s+")
+
+
+def _title_date(titles: list[str | None]) -> ParsedDate | None:
+    """The date that is the last part of a stated title, when one is nothing but a date.
+
+    Some publishers append the publication date to the page title as they append
+    their name. A date inside the headline ("Election 2024: ...") is not taken.
+    """
+    for title in titles:
+        parts = _TITLE_PARTS.split(clean_line(title or ""))
+        if len(parts) > 1:
+            last = parts[-1]
+            found = parse_field(last) if any(c.isdigit() for c in last) and len(last) <= 40 else None
+            if found is not None and found.start == 0 and found.end >= len(last.rstrip(". ")):
+                return found
+    return None
+
+
 def page_fields(tree: Any) -> dict[str, Any]:
     """Title, date, source, author and language as the page states them (None when absent)."""
     objects = _json_ld(tree)
@@ -245,6 +264,8 @@ def page_fields(tree: Any) -> dict[str, Any]:
         for node in tree.xpath("//time[@datetime]")[:3]:
             if date := parse_field(node.get("datetime")):
                 break
+    if date is None:  # "Headline | DW | 28.04.2023": a title that ends with the page's date
+        date = _title_date([meta.get("og:title"), page_title])
 
     titles = [headline,
               clean_line(meta.get("og:title", "")) or None,
