@@ -370,7 +370,7 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
     dayfirst = infer_dayfirst(head_text) if needs_convention(head_text) else None
 
     meta: set[int] = set()  # header lines that are byline, date or attribution, not body
-    author = source = None
+    author = source = labelled = None
     date: ParsedDate | None = None
     date_index = byline_index = None
     updated_date: tuple[int, ParsedDate] | None = None
@@ -395,8 +395,13 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
             author = author or _clean_author(head[i + 1])
             meta.update((i, i + 1))
             byline_index = i if byline_index is None else byline_index
-        elif (m := _ORIGINALLY.fullmatch(line)) or (m := _SOURCE_LABEL.fullmatch(line)):
+        elif m := _ORIGINALLY.fullmatch(line):
             source = source or clean_line(m.group("src")).removeprefix("the ")
+            meta.add(i)
+        elif m := _SOURCE_LABEL.fullmatch(line):
+            # "Source: X" also credits charts and figures ("Source: Repeat Project"): it
+            # yields to how the page names itself.
+            labelled = labelled or clean_line(m.group("src")).removeprefix("the ")
             meta.add(i)
         elif _RELATIVE_TIME.fullmatch(line):
             meta.add(i)
@@ -461,7 +466,7 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
             if m := _DATELINE.match(line):
                 source = _AGENCIES.get(m.group("agency").lower(), m.group("agency"))
                 break
-        source = _publisher_from_references(text[:200_000], title) or source
+        source = _publisher_from_references(text[:200_000], title) or labelled or source
 
     return Article(
         id=id, path=path, title=clean_line(title), body=body,

@@ -122,6 +122,13 @@ def test_attribution_lines(line, source):
     assert line not in article.body
 
 
+def test_source_label_yields_to_the_page_naming_itself():
+    # uk_Nature_2025_11_04: a chart credit "Source: Repeat Project" and a footer naming the journal.
+    text = ("Where the money goes\n\nBy Jane Doe\n\n4 November 2025\n\nSpending rose sharply last year.\n\n"
+            "Source: Repeat Project\n\nAccess the most recent journalism from Nature's award-winning team\n")
+    assert extract(text).source == "Nature"
+
+
 def test_wire_dateline_names_the_agency():
     article = extract("Oil prices rise on supply fears\n\n"
                       "LONDON (Reuters) - Oil prices rose on Monday as traders weighed supply risks.\n")
