@@ -252,9 +252,11 @@ _SELF_REFERENCES = [
         (r"^(?=(?:\S+ *){1,8}$).*?" + _NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus)\b", 1.0,
          r"ePaper|App\b|Premium|Plus\b"),
         (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None),
-        (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved)?", 2.0, r"©"),
-        (r"© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME, 2.0, None),
-        (r"[Cc]opyright ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None),
+        # "Name ©" ends the line or reserves rights; "Bild © Roman Warschauer" credits a picture
+        (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved|$)", 2.0, r"©"),
+        # not a picture credit: "Bild © Roman Warschauer (hr)", "Foto: © ..."
+        (r"(?<!Bild )(?<!Foto )(?<!Photo )(?<!Image )(?<!: )© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME, 2.0, None),
+        (r"\b[Cc]opyright\b ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None),  # not "copyrightWithLinks"
     )
 ]
 # Photo credits ("Tara Atkinson for Rest of World") and "told X": support only.
@@ -270,6 +272,8 @@ _NOT_NAME_WORDS = frozenset(
     "he she they but and or if when mr mrs ms dr "
     # "All rights reserved" in the languages of copyright footers
     "rights reserved riproduzione riservata rechte vorbehalten droits réservés derechos reservados"
+    # licence notices ("© Licencja na publikację")
+    " licence license licencja lizenz licencia licenza"
     .split()
 )
 # Names that turn up in those contexts without being the publisher.
@@ -290,6 +294,21 @@ def _base_name(name: str) -> str:
 
 # Page furniture (sign-up boxes, footers) comes in short lines; paragraphs are longer.
 _FURNITURE_CHARS = 160
+
+
+# "Tara Atkinson for Rest of World": a picture commissioned by the publication.
+_COMMISSION_CREDIT = re.compile(r"^[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,3} for (?:the )?" + _NAME + r" *$",
+                                re.MULTILINE)
+
+
+def _publisher_from_credits(furniture: str) -> str | None:
+    """The publication that commissioned the page's pictures, when credited twice or more."""
+    if " for " not in furniture:
+        return None
+    names = Counter(m.group("name") for m in _COMMISSION_CREDIT.finditer(furniture))
+    names = Counter({n: c for n, c in names.items() if c >= 2 and _base_name(n) not in _NOT_PUBLISHERS
+                     and n.casefold() not in _AGENCY_NAMES})
+    return names.most_common(1)[0][0] if names else None
 
 
 def _publisher_from_references(text: str, headline: str = "") -> str | None:
@@ -318,7 +337,7 @@ def _publisher_from_references(text: str, headline: str = "") -> str | None:
             scores[key] = scores.get(key, 0.0) + weight * (0.5 if name.casefold() in _AGENCY_NAMES else 1.0)
             spellings.setdefault(key, Counter())[name] += 1
     if not scores:
-        return None
+        return _publisher_from_credits(furniture)
     for key in list(scores):
         name = spellings[key].most_common(1)[0][0]
         weak = re.compile(_WEAK_REFERENCE.format(name=re.escape(_base_name(name))), re.I | re.M)

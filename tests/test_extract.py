@@ -129,6 +129,25 @@ def test_source_label_yields_to_the_page_naming_itself():
     assert extract(text).source == "Nature"
 
 
+def test_commissioned_picture_credits_name_the_publication():
+    # us_RestOfWorld_2025_10_21: no footer, but its photographs are credited "X for Rest of World".
+    text = ("Oman bets on a spaceport\n\nBy Jane Doe\n\n21 October 2025\n\nThe launch site sits on the coast.\n\n"
+            "Tara Atkinson for Rest of World\n\nEngineers have worked there for a year.\n\n"
+            "Tara Atkinson for Rest of World\n")
+    assert extract(text).source == "Rest of World"
+    assert extract(text.replace("Tara Atkinson for Rest of World\n", "", 1)).source is None  # once is no pattern
+
+
+@pytest.mark.parametrize("line", [
+    "Bild © Roman Warschauer (hr)",  # a picture credit (de_Hessenschau_2024_04_27)
+    "© Licencja na publikację",  # a licence notice (pl_Rzeczpospolita_2025_02_02)
+    "TODO teaseritem.copyrightWithLinks dont work in gallery",  # a template comment
+])
+def test_credit_and_licence_lines_are_no_publisher(line):
+    text = f"Talks resume in Geneva\n\n13 November 2024\n\nDiplomats met again on Monday.\n\n{line}\n"
+    assert extract(text).source is None
+
+
 def test_wire_dateline_names_the_agency():
     article = extract("Oil prices rise on supply fears\n\n"
                       "LONDON (Reuters) - Oil prices rose on Monday as traders weighed supply risks.\n")
