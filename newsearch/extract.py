@@ -514,6 +514,10 @@ def _with_kicker(head: list[str], index: int, title: str) -> str:
     two as one: "Die Eisheiligen 2024: Wann sie sind - ...". That joined line,
     near the headline, is the publisher's full headline.
     """
+    for line in head[index + 1: index + 3]:
+        # "ZprávyByznysB2BRoky v důchodu ..." then "Roky v důchodu ...": navigation glued to the headline
+        if len(line) >= 15 and line != title and title.endswith(line) and title[-len(line) - 1].isalnum():
+            return line
     for line in head[max(0, index - 8): index + 3]:
         kicker, sep, rest = line.partition(": ")
         if (sep and rest == title and 1 <= len(kicker.split()) <= 8 and kicker == kicker.strip()

@@ -280,6 +280,15 @@ def test_kicker_joined_to_the_headline_when_the_page_states_them_joined():
     assert extract_text(text, id="b", path="b.txt").title == "Harbour reopens after two years of repairs"
 
 
+def test_navigation_glued_to_the_headline_is_dropped():
+    # za_EyethuNews_2025_11_25 and cz_SeznamZpravy_2025_12_10: link texts joined without spaces.
+    text = ("HomeEdendaleIsihluku kubulawa isaguga eMbali\n\nEdendaleMsunduziMsunduzi NewsNewsuMgungundlovu\n\n"
+            "Isihluku kubulawa isaguga eMbali\n\nNgabona amanxeba amathathu, egxalabeni, emqaleni kanye nasemhlane.\n\n"
+            "November 6, 2025\n\nNtombizethu Ngcobo\n\n2 minutes read\n\n"
+            "Kuboshwe abasolwa ababili ngemuva kokubulawa kwesaguga endlini yaso eMbali.\n")
+    assert extract(text).title == "Isihluku kubulawa isaguga eMbali"
+
+
 def test_tag_manager_comments_are_no_headline():
     # Scrapes keep markup comments as text, then a long menu, then the headline (de_Gamestar_2024_04_28).
     menu = "\n".join(f"Section{n}" for n in range(60))
@@ -291,7 +300,7 @@ def test_tag_manager_comments_are_no_headline():
 
 
 @pytest.mark.parametrize("page", ["de_DieWelt_2024_08_27", "de_RuhrNachrichten_2024_05_03", "tr_NTVTR_2025_11_10",
-                                  "za_DailyMaverick_2025_05_22", "de_Gamestar_2024_04_28"])
+                                  "za_DailyMaverick_2025_05_22", "de_Gamestar_2024_04_28", "za_EyethuNews_2025_11_25"])
 def test_text_scrape_titles_of_real_pages(page):
     # A kicker + headline the page also states joined; a headline stated twice in a row (NTVTR);
     # headlines after tag-manager comments and long menus.
