@@ -192,6 +192,17 @@ def test_html_title_suffix_is_dropped_only_when_it_is_the_site():
     assert (article.title, article.source) == (headline, None)
 
 
+def test_html_title_fullwidth_bar_before_the_site_name():
+    # Japanese pages write "Headline｜Site" (jp_NikkanGeadai_2025_01_31); here the <title> is all there is.
+    page = ("<html><head><title>協賛企業が総スカン、各競技団体のビジネスモデル完全崩壊へ｜日刊ゲンダイDIGITAL</title>"
+            '<meta property="og:site_name" content="日刊ゲンダイDIGITAL"></head><body><article>'
+            "<p>フジテレビ問題はスポーツ界にも波及し、協賛企業の撤退が相次いでいる。各競技団体は対応に追われている。</p>"
+            "<p>関係者によると、来季の大会運営にも影響が出る見通しだという。</p></article></body></html>")
+    (article,) = read(page.encode(), "j.html")
+    assert article.title == "協賛企業が総スカン、各競技団体のビジネスモデル完全崩壊へ"
+    assert article.source == "日刊ゲンダイDIGITAL"
+
+
 def test_html_title_that_another_statement_extends_is_the_headline():
     # og:title is the headline; the <h1> adds an SEO tail (as on uk_EveningStandard_2024_05_02).
     (article,) = read(_titled_page("Chelsea win at Cobham | Standard", "Chelsea win at Cobham in a battling win",

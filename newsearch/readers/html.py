@@ -32,7 +32,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|Posting|NewsArticle", re.I)
 # " | Site", " - Site", " – Site": the site name that <title> and og:title often append.
-_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•»]\s+[^|\-–—·•»]{2,60}$")
+_TITLE_SUFFIX = re.compile(r"(?:\s+[|\-–—:·•»]\s+|\s*｜\s*)[^|\-–—·•»｜]{2,60}$")
 
 _DATE_META = (
     "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
@@ -213,7 +213,7 @@ def _choose_site(candidates: list[str | None]) -> str | None:
     return max(names, key=lambda n: (votes[key(n)], -names.index(n)))
 
 
-_TITLE_PARTS = re.compile(r"\s+[|\-–—·•]\s+")
+_TITLE_PARTS = re.compile(r"\s+[|\-–—·•]\s+|\s*｜\s*")
 
 
 def _title_date(titles: list[str | None]) -> ParsedDate | None:
