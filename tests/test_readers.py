@@ -168,10 +168,13 @@ def test_html_page_metadata(tmp_path):
     assert "sea wall" in article.body and "Home | World" not in article.body
 
 
-def _titled_page(title: str, h1: str, og: str | None = None, site: str | None = None) -> bytes:
-    metas = f'<meta property="og:title" content="{og}">' if og else ""
-    metas += f'<meta property="og:site_name" content="{site}">' if site else ""
-    return (f"<html><head><title>{title}</title>{metas}</head><body><article><h1>{h1}</h1>"
+def _titled_page(title: str, h1: str | None = None, og: str | None = None, site: str | None = None,
+                 head: str = "") -> bytes:
+    """A small article page stating its title in the given places (and anything else in ``head``)."""
+    head += f"<title>{title}</title>" if title else ""
+    head += f'<meta property="og:title" content="{og}">' if og else ""
+    head += f'<meta property="og:site_name" content="{site}">' if site else ""
+    return (f"<html><head>{head}</head><body><article>{f'<h1>{h1}</h1>' if h1 else ''}"
             "<p>The council met on Tuesday and agreed the plan after a long debate about costs.</p>"
             "<p>Residents will be asked for their views on the details before work starts next spring.</p>"
             "</article></body></html>").encode()
@@ -194,13 +197,9 @@ def test_html_title_suffix_is_dropped_only_when_it_is_the_site():
 
 def test_html_title_fullwidth_bar_before_the_site_name():
     # Japanese pages write "Headline｜Site" (jp_NikkanGeadai_2025_01_31); here the <title> is all there is.
-    page = ("<html><head><title>協賛企業が総スカン、各競技団体のビジネスモデル完全崩壊へ｜日刊ゲンダイDIGITAL</title>"
-            '<meta property="og:site_name" content="日刊ゲンダイDIGITAL"></head><body><article>'
-            "<p>フジテレビ問題はスポーツ界にも波及し、協賛企業の撤退が相次いでいる。各競技団体は対応に追われている。</p>"
-            "<p>関係者によると、来季の大会運営にも影響が出る見通しだという。</p></article></body></html>")
-    (article,) = read(page.encode(), "j.html")
-    assert article.title == "協賛企業が総スカン、各競技団体のビジネスモデル完全崩壊へ"
-    assert article.source == "日刊ゲンダイDIGITAL"
+    headline, site = "協賛企業が総スカン、各競技団体のビジネスモデル完全崩壊へ", "日刊ゲンダイDIGITAL"
+    (article,) = read(_titled_page(f"{headline}｜{site}", site=site), "j.html")
+    assert (article.title, article.source) == (headline, site)
 
 
 def test_html_title_that_another_statement_extends_is_the_headline():
@@ -223,11 +222,9 @@ def test_html_date_from_the_end_of_the_title_when_no_metadata_states_one():
 
 
 def test_json_ld_headline_with_html_entities():
-    page = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
-            '"headline": "Firms &quot;shun&quot; the plan &amp; leave"}</script></head><body><article>'
-            "<p>The council met on Tuesday and agreed the plan after a long debate about costs.</p></article>"
-            "</body></html>")
-    (article,) = read(page.encode(), "e.html")
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+          '"headline": "Firms &quot;shun&quot; the plan &amp; leave"}</script>')
+    (article,) = read(_titled_page("", head=ld), "e.html")
     assert article.title == 'Firms "shun" the plan & leave'
 
 
