@@ -154,12 +154,14 @@ _SIGNATURE = re.compile(r"(?:reuters?|\(?ap\)?|afp|dpa|ends|-?30-|###)\.?", _I)
 _DATE_WORDS = frozenset(
     "published posted updated last on at am pm a.m. p.m. uhr um and utc gmt bst cet cest est edt et pt pst pdt "
     "ist jst kst veröffentlicht aktualisiert stand publié mis à jour le el de del publicado actualizado "
-    "pubblicato aggiornato il alle the date time min read first modified mins gepubliceerd op hours ago"
+    "pubblicato aggiornato il alle the date time min read first modified mins gepubliceerd op hours ago "
+    "modifié modificado modificato geändert bijgewerkt publisert oppdatert publicerad uppdaterad kl"
     .split()
 )
 _WEEKDAYS = frozenset(
     "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday".split()
 )
+_CLOCK_H = re.compile(r"\b\d{1,2}h\d{2}\b")
 _HAS_FULL_DATE = re.compile(r"(?:19|20)\d\d")
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 # "Published 3 hours ago", "vor 3 Stunden": part of the meta block, but no date.
@@ -189,6 +191,11 @@ def _date_of_line(line: str, dayfirst: bool | None) -> ParsedDate | None:
     if found is None:
         return None
     rest = line[: found.start] + " " + line[found.end:]
+    # "Publié le 30 août 2023 à 14h52, modifié le 30 août 2023 à 15h54": a second date
+    # (the update) and French times are part of a date line too.
+    if (second := find_date(rest, dayfirst=dayfirst)) is not None:
+        rest = rest[: second.start] + " " + rest[second.end:]
+    rest = _CLOCK_H.sub(" ", rest)
     others = [w for w in _WORD.findall(rest)
               if w.lower().strip(".") not in _DATE_WORDS and w.lower().strip(".,") not in _WEEKDAYS]
     return found if len(others) <= 3 else None

@@ -72,6 +72,15 @@ def test_date_lines(date_line, expected):
     assert date_line not in article.body
 
 
+def test_published_and_modified_on_one_line():
+    # fr_LeMonde_2023_09_01: two dates and French times ("14h52") on the date line.
+    text = ("Sophie Binet met en garde Emmanuel Macron\n\nPar Bertrand Bissuel\n\n"
+            "Publié le 30 août 2023 à 14h52, modifié le 30 août 2023 à 15h54\n\n"
+            "Reçue mardi à l’Elysée, la secrétaire générale de la CGT a exposé ses revendications.\n")
+    article = extract(text)
+    assert article.date_text[:10] == "2023-08-30" and "Publié" not in article.body
+
+
 def test_date_in_a_sentence_is_not_the_article_date():
     article = extract("Storm floods the valley again\n\n"
                       "Residents recalled the storm of 13 November 1999, which destroyed the old bridge.\n")
