@@ -262,7 +262,9 @@ _SELF_REFERENCES = [
         # "Name ©" ends the line or reserves rights; "Bild © Roman Warschauer" credits a picture
         (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved|$)", 2.0, r"©"),
         # not a picture credit: "Bild © Roman Warschauer (hr)", "Foto: © ..."
-        (r"(?<!Bild )(?<!Foto )(?<!Photo )(?<!Image )(?<!: )© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME, 2.0, None),
+        # "© Action press/Bernd März": agency/photographer, a picture credit too
+        (r"(?<!Bild )(?<!Foto )(?<!Photo )(?<!Image )(?<!: )© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME
+         + r"(?![^\n/]*/)", 2.0, None),
         (r"\b[Cc]opyright\b ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None),  # not "copyrightWithLinks"
     )
 ]

@@ -151,6 +151,7 @@ def test_commissioned_picture_credits_name_the_publication():
     "Bild © Roman Warschauer (hr)",  # a picture credit (de_Hessenschau_2024_04_27)
     "© Licencja na publikację",  # a licence notice (pl_Rzeczpospolita_2025_02_02)
     "TODO teaseritem.copyrightWithLinks dont work in gallery",  # a template comment
+    "© Action press/Bernd März",  # agency/photographer (de_Tagesspiegel_2024_04_29)
 ])
 def test_credit_and_licence_lines_are_no_publisher(line):
     text = f"Talks resume in Geneva\n\n13 November 2024\n\nDiplomats met again on Monday.\n\n{line}\n"

@@ -202,6 +202,19 @@ def test_html_title_fullwidth_bar_before_the_site_name():
     assert (article.title, article.source) == (headline, site)
 
 
+@pytest.mark.parametrize(("head", "source"), [
+    ('<meta property="og:site_name" content="Schweizer Radio und Fernsehen (SRF)">', "Schweizer Radio und Fernsehen"),
+    ('<meta property="og:site_name" content="Le Monde.fr"><script type="application/ld+json">'
+     '{"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Le Monde"}}</script>', "Le Monde"),
+    ('<meta name="dc.publisher" content="Nature Publishing Group"><meta name="application-name" content="Nature">'
+     '<script type="application/ld+json">{"@type": "NewsArticle", "publisher": "Nature Publishing Group UK"}</script>',
+     "Nature"),  # "Group UK" is no ".uk" domain: no two votes for the company (uk_Nature_2025_11_04)
+])
+def test_html_site_name_forms(head, source):
+    (article,) = read(_titled_page("Council agrees the plan", "Council agrees the plan", head=head), "s.html")
+    assert article.source == source
+
+
 def test_html_title_that_another_statement_extends_is_the_headline():
     # og:title is the headline; the <h1> adds an SEO tail (as on uk_EveningStandard_2024_05_02).
     (article,) = read(_titled_page("Chelsea win at Cobham | Standard", "Chelsea win at Cobham in a battling win",

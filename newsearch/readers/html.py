@@ -191,6 +191,11 @@ def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | No
 _DOMAINISH = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}|[a-z0-9]+", re.I)
 
 
+_ABBREVIATION = re.compile(r"\s+\([A-Z0-9]{2,6}\)$")
+_TLD = re.compile(r"\.(?:com|net|org|fr|de|it|es|ch|at|nl|be|pl|cz|co\.uk|uk|ru|jp|kr|no|se|dk|fi|pt|tr|in|za|au|ca)$",
+                  re.I)
+
+
 def _choose_site(candidates: list[str | None]) -> str | None:
     """The publisher's name that most of the page's statements agree on.
 
@@ -201,16 +206,18 @@ def _choose_site(candidates: list[str | None]) -> str | None:
     """
     names = []
     for value in candidates:
-        name = clean_line(value or "")
-        if (not name or len(name) > 80 or any(c.isdigit() for c in name)
+        # "Schweizer Radio und Fernsehen (SRF)": the name, without its abbreviation
+        name = _ABBREVIATION.sub("", clean_line(value or ""))
+        if (not name or len(name) > 80 or any(c.isdigit() for c in name) or "://" in name
                 or _DOMAINISH.fullmatch(name) and (name.islower() or "." in name)):
             continue
         names.append(name)
     if not names:
         return None
-    key = lambda n: re.sub(r"^the ", "", _norm(n))  # noqa: E731
+    # "Le Monde.fr" and "Le Monde" are one vote; the spelling without the domain wins the group.
+    key = lambda n: re.sub(r"^the ", "", _norm(_TLD.sub("", n)))  # noqa: E731
     votes = Counter(key(n) for n in names)
-    return max(names, key=lambda n: (votes[key(n)], -names.index(n)))
+    return max(names, key=lambda n: (votes[key(n)], not _TLD.search(n), -names.index(n)))
 
 
 _TITLE_PARTS = re.compile(r"\s+[|\-–—·•]\s+|\s*｜\s*")
@@ -230,6 +237,12 @@ def _title_date(titles: list[str | None]) -> ParsedDate | None:
             if found is not None and found.start == 0 and found.end >= len(last.rstrip(". ")):
                 return found
     return None
+
+
+def _site_fallback(sitename: str | None) -> str | None:
+    """trafilatura's site name when the page states none: a hostname will do, a URL will not."""
+    name = clean_line(sitename or "")
+    return name if name and "://" not in name and not name.startswith("@") else None
 
 
 def page_fields(tree: Any) -> dict[str, Any]:
@@ -319,7 +332,7 @@ def read_html(data: bytes, path: str, base_id: str) -> Iterator[Article]:
     yield Article(
         id=base_id, path=path, title=title[:MAX_TITLE_CHARS * 2], body=cap_body(body),
         date=date.when if date else None, date_text=date.text if date else None,
-        source=fields["source"] or clean_line(getattr(doc, "sitename", None) or "") or None,
+        source=fields["source"] or _site_fallback(getattr(doc, "sitename", None)),
         author=fields["author"] or clean_line(getattr(doc, "author", None) or "") or None,
         section=fields["section"],
         url=fields["url"] or (clean_line(doc.url) if doc is not None and doc.url else None),
