@@ -82,6 +82,8 @@ _BOILERPLATE = re.compile(
     r"(?:advertisements?|advertising|anzeige|publicité|publicidad|pubblicità|reklama|werbung"
     r"|sponsored(?: content)?|promote your business|ad|ads|ad unit.*|article (?:start|end)"
     r"|share(?: this(?: article| story| page| item)?)?(?: on| via| with)?(?: \w+)?|share this story\s*:.*"
+    r"|(?:diesen )?(?:artikel )?teilen|partager(?: cet article)?|compartir(?: (?:este )?artículo)?"
+    r"|condividi(?: (?:questo )?articolo)?|(?:artikel )?delen"
     r"|(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|tumblr|telegram|flipboard|email|e-mail"
     r"|print|copy link|copied|link copied|link is copied|click to copy|save|saved|bookmark|comments?"
     r"|mail|sms|messenger|bluesky|threads|copy|send|cancel|link|gettr|gab|truth)"
@@ -555,9 +557,11 @@ def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | No
             score -= 2  # a dateline or timestamp bar, not a headline
         if line.isupper() and words <= 6:
             score -= 3  # a kicker ("CHILDHOOD SWEETHEART"), not the headline
-        if counts[line] > 1 and words <= 6 and line not in head[j + 1: j + 3]:
-            score -= 3  # a menu item (a headline stated twice in a row, as title and heading, is not)
         nxt = head[j + 1] if j + 1 < len(head) else ""
+        if counts[line] > 1 and words <= 6 and line not in head[j + 1: j + 3] and len(nxt.split()) < 12:
+            # a menu item; not a headline stated twice in a row (title and heading) or one
+            # followed by its standfirst (menus go on with more short items)
+            score -= 3
         if j + 1 in meta or len(nxt.split()) >= 12:
             score += 2
         if j == 0 or j - 1 in meta or _section_of(head[j - 1]):

@@ -299,6 +299,15 @@ def test_navigation_glued_to_the_headline_is_dropped():
     assert extract(text).title == "Isihluku kubulawa isaguga eMbali"
 
 
+def test_headline_repeated_further_down_is_no_menu_item():
+    text = ("Märkte am Abend\n\nSteigende US-Zinsen setzen Dax zu\n\n"
+            "Die in den USA steigenden Zinsen haben sich als eine Belastung für den Dax erwiesen, sagen Analysten.\n\n"
+            "Diesen Artikel teilen\n\nDiesen Artikel teilen\n\nFrankfurt, 23.10.2024\n\nDer Dax gab am Abend nach.\n\n"
+            "Steigende US-Zinsen setzen Dax zu\n")
+    article = extract(text)
+    assert article.title == "Steigende US-Zinsen setzen Dax zu" and "teilen" not in article.body
+
+
 def test_tag_manager_comments_are_no_headline():
     # Scrapes keep markup comments as text, then a long menu, then the headline (de_Gamestar_2024_04_28).
     menu = "\n".join(f"Section{n}" for n in range(60))
@@ -310,10 +319,12 @@ def test_tag_manager_comments_are_no_headline():
 
 
 @pytest.mark.parametrize("page", ["de_DieWelt_2024_08_27", "de_RuhrNachrichten_2024_05_03", "tr_NTVTR_2025_11_10",
-                                  "za_DailyMaverick_2025_05_22", "de_Gamestar_2024_04_28", "za_EyethuNews_2025_11_25"])
+                                  "za_DailyMaverick_2025_05_22", "de_Gamestar_2024_04_28", "za_EyethuNews_2025_11_25",
+                                  "de_BoersenZeitung_2024_10_23", "de_BoersenZeitung_2024_12_16", "de_BR_2024_04_22"])
 def test_text_scrape_titles_of_real_pages(page):
     # A kicker + headline the page also states joined; a headline stated twice in a row (NTVTR);
-    # headlines after tag-manager comments and long menus.
+    # headlines after tag-manager comments and long menus; a headline repeated on the page
+    # but followed by its standfirst (Börsen-Zeitung, BR) is no menu item.
     path = PAGES / f"{page}.txt"
     if not path.exists():
         pytest.skip(f"corpus not available: {path}")
