@@ -177,6 +177,7 @@ _RELATIVE_TIME = re.compile(
 # A line that is only a person's name or names: "Chris Wilson-Smith", "Julia Vergin | Clare Roth".
 _PERSON = r"[A-ZÀ-Þ][\w'’-]+(?: (?:(?:van|von|de|der|den|da|di|du|la|le|bin|al|el)\b ?)*[A-ZÀ-Þ][\w'’.-]*){1,3}"
 _NAME_LINE = re.compile(_PERSON + r"(?:\s*(?:[|,&]|and|und|et|y)\s*" + _PERSON + r")*(?:\s*\|\s*\w+)?")
+_SENTENCE_BREAK = re.compile(r"[a-zß-ÿ]{3,}[.!?] [A-ZÀ-Þ]")  # not "U.S. Sen. Smith"
 # Sentences glued by a scraper ("this story.Log In"): page furniture, not a headline.
 _GLUED = re.compile(r"[a-z][.!?][A-Z][a-z]")
 
@@ -220,6 +221,8 @@ def _titleish(line: str, min_words: int) -> bool:
         return False
     if _is_boilerplate(line) or _CREDIT.search(line) or _URLISH.fullmatch(line) or _GLUED.search(line):
         return False
+    if len(_SENTENCE_BREAK.findall(line)) >= 2:
+        return False  # three sentences: a caption or a paragraph, not a headline
     words = _word_count(line)
     if words < min_words or words > 45:
         return False

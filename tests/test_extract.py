@@ -308,6 +308,16 @@ def test_headline_repeated_further_down_is_no_menu_item():
     assert article.title == "Steigende US-Zinsen setzen Dax zu" and "teilen" not in article.body
 
 
+def test_three_sentences_are_no_headline():
+    from newsearch.extract import _titleish
+
+    # es_MallorcaZeitung_2025_04_16 (in the real-page test below): a three-sentence caption was the title.
+    caption = ("Erst am Montag ging die Polizei gegen den Clan vor. Bei dieser Operation beschlagnahmten die Beamten "
+               "ein Kilo Kokain. Es gab dabei fünf Festnahmen. / ab")
+    assert not _titleish(caption, 3)
+    assert _titleish("U.S. Sen. Smith says the deal is off. Talks resume Monday", 3)  # abbreviations
+
+
 def test_tag_manager_comments_are_no_headline():
     # Scrapes keep markup comments as text, then a long menu, then the headline (de_Gamestar_2024_04_28).
     menu = "\n".join(f"Section{n}" for n in range(60))
@@ -320,7 +330,8 @@ def test_tag_manager_comments_are_no_headline():
 
 @pytest.mark.parametrize("page", ["de_DieWelt_2024_08_27", "de_RuhrNachrichten_2024_05_03", "tr_NTVTR_2025_11_10",
                                   "za_DailyMaverick_2025_05_22", "de_Gamestar_2024_04_28", "za_EyethuNews_2025_11_25",
-                                  "de_BoersenZeitung_2024_10_23", "de_BoersenZeitung_2024_12_16", "de_BR_2024_04_22"])
+                                  "de_BoersenZeitung_2024_10_23", "de_BoersenZeitung_2024_12_16", "de_BR_2024_04_22",
+                                  "es_MallorcaZeitung_2025_04_16"])
 def test_text_scrape_titles_of_real_pages(page):
     # A kicker + headline the page also states joined; a headline stated twice in a row (NTVTR);
     # headlines after tag-manager comments and long menus; a headline repeated on the page
