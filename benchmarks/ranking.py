@@ -21,29 +21,30 @@ prints warm ms/query on this small index; ``ranking_speed.py`` times a 24k one):
     engine / variant                                       MAP  nDCG@10  P@10  xFTS5 MAP/nDCG
     SQLite FTS5 (porter, OR, bm25)                       0.6855  0.7523  0.3167  1.000 1.000
     plain Whoosh (StemmingAnalyzer, BM25F, OrGroup)      0.6574  0.7262  0.3071  0.959 0.965
-    newsearch schema, Whoosh BM25F idf, k1 1.2, all words 0.6572 0.7300  0.3095  0.959 0.970
-    + Robertson idf log(1+(N-df+.5)/(df+.5))             0.6720  0.7490  0.3214  0.980 0.996
-    + query-side stop words                              0.6936  0.7623  0.3190  1.012 1.013
-    + k1 1.5                                             0.7099  0.7777  0.3238  1.036 1.034
-      k1 2.0                                             0.7114  0.7748  0.3190  1.038 1.030
-      b 0.9                                              0.7031  0.7639  0.3119  1.026 1.015
-      proximity bonus 0.2, slop 3 (not kept)             0.7157  0.7778  0.3190  1.044 1.034
-      DFR PL2 instead of BM25                            0.6785  0.7414  0.2976  0.990 0.986
-    + RM3 5 docs 20 terms 0.6, rerank 50 (= newsearch)   0.7482  0.7980  0.3310  1.091 1.061
-      RM3 10 docs                                        0.7448  0.7964  0.3310  1.087 1.059
-      RM3 3 docs                                         0.7390  0.7927  0.3333  1.078 1.054
-      RM3 10 terms                                       0.7410  0.7905  0.3286  1.081 1.051
-      RM3 weight 0.5                                     0.7455  0.7992  0.3333  1.087 1.062
-      RM3 rerank depth 1000 (full re-score)              0.7510  0.7992  0.3333  1.096 1.062
-      RM3, k1 1.2                                        0.7333  0.7913  0.3333  1.070 1.052
+    newsearch, real path (index_paths + search)          0.7452  0.7981  0.3333  1.087 1.061
+    variants (TIME written straight into newsearch's schema, title empty):
+    Whoosh BM25F idf, k1 1.2, all words                  0.6581  0.7319  0.3119  0.960 0.973
+    + Robertson idf log(1+(N-df+.5)/(df+.5))             0.6778  0.7521  0.3214  0.989 1.000
+    + query-side stop words                              0.6970  0.7642  0.3190  1.017 1.016
+    + k1 1.5                                             0.7115  0.7788  0.3238  1.038 1.035
+      k1 2.0                                             0.7121  0.7754  0.3190  1.039 1.031
+      b 0.9                                              0.7070  0.7702  0.3143  1.031 1.024
+      proximity bonus 0.2, slop 3 (not kept)             0.7167  0.7784  0.3190  1.046 1.035
+      DFR PL2 instead of BM25                            0.6898  0.7515  0.3000  1.006 0.999
+    + RM3 5 docs 20 terms 0.6, rerank 50 (= newsearch)   0.7457  0.7968  0.3310  1.088 1.059
+      RM3 10 docs                                        0.7429  0.7964  0.3333  1.084 1.059
+      RM3 3 docs                                         0.7420  0.7986  0.3357  1.082 1.062
+      RM3 10 terms                                       0.7214  0.7793  0.3310  1.052 1.036
+      RM3 30 terms                                       0.7435  0.8012  0.3381  1.085 1.065
+      RM3 weight 0.5                                     0.7454  0.7989  0.3333  1.087 1.062
+      RM3 rerank depth 1000 (full re-score)              0.7503  0.7970  0.3310  1.094 1.059
+      RM3, k1 1.2                                        0.7284  0.7840  0.3310  1.063 1.042
       RM3 + proximity 0.2 (not kept: hurts half the queries, slow on 24k)
-                                                         0.7583  0.8115  0.3381  1.106 1.079
-      title = first 10 words of the text                 0.6204  0.6768  0.2929  0.905 0.900
-      title = the whole text, body empty                 0.7482  0.7980  0.3310  1.091 1.061
-      title = opening words + "…", as the extract branch (ba3e660) reads TIME:
-        its title/body indexed as they are               0.6529  0.7102  0.2952  0.952 0.944
-        its title/body, title through indexed_title()    0.7494  0.8020  0.3333  1.093 1.066
-        simulated here (variant -2), indexed_title()     0.7495  0.8020  0.3333  1.093 1.066
+                                                         0.7587  0.8151  0.3405  1.107 1.084
+      title = first 10 words of the text                 0.6365  0.6943  0.3000  0.929 0.923
+      title = the whole text, body empty                 0.7457  0.7968  0.3310  1.088 1.059
+      title = opening 120 chars + "…", indexed_title()   0.7457  0.7983  0.3333  1.088 1.061
+      (the extract branch's TIME titles indexed as titles: 0.6529 / 0.7102, x0.952 / x0.944)
 
     Earlier, rejected: RM3 with feedback documents weighted by BM25 score
     (as in Anserini) swung MAP between 0.65 and 0.75 with the number of
@@ -67,7 +68,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,8 +222,6 @@ def searcher_for(ix, variant: Mapping):
 
     if variant.get("model") == "pl2":
         weighting = scoring.PL2(c=variant.get("c", 1.0))
-    elif variant.get("model") == "dfree":
-        weighting = scoring.DFree()
     elif variant.get("idf") == "whoosh":
         weighting = scoring.BM25F(B=variant.get("b", ranking.B), K1=variant.get("k1", ranking.K1))
     else:
@@ -264,7 +263,7 @@ def run_variant(ix, queries: Mapping[str, str], variant: Mapping) -> tuple[Run, 
     with searcher_for(ix, variant) as searcher:
         for qid, text in queries.items():
             run[qid] = rank(searcher, ix.schema, text, variant)
-        for qid, text in queries.items():
+        for text in queries.values():
             started = time.perf_counter()
             rank(searcher, ix.schema, text, variant, limit=10)
             times.append((time.perf_counter() - started) * 1000)
@@ -288,6 +287,7 @@ VARIANTS: list[tuple[str, int, dict]] = [
     ("  RM3 10 docs", 0, {"fb_docs": 10}),
     ("  RM3 3 docs", 0, {"fb_docs": 3}),
     ("  RM3 10 terms", 0, {"fb_terms": 10}),
+    ("  RM3 30 terms", 0, {"fb_terms": 30}),
     ("  RM3 weight 0.5", 0, {"fb_weight": 0.5}),
     ("  RM3 rerank depth 1000", 0, {"fb_depth": 1000}),
     ("  RM3, k1 1.2", 0, {"k1": 1.2}),

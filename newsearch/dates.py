@@ -73,6 +73,12 @@ _MDY = re.compile(
 _NUMERIC = re.compile(
     r"(?<![\d.:/-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)" + _YEAR_RE + r"(?![.:/-]\d)"
 )
+# "27.04.24", "Publisert: 05.08.24 kl. 14:47": the dotted, day-first form with a two-digit
+# year (this century), common on German and Nordic pages. Not with "/" or "-": "5/8/24" is
+# ambiguous and "1-2-24" rarely a date.
+_NUMERIC_SHORT = re.compile(
+    r"(?<![\d.:/-])(?P<a>\d{1,2})(?P<sep>\.)(?P<b>\d{1,2})\.(?P<year>\d\d)(?![\d.]|:\d)"
+)
 _HAS_YEAR = re.compile(r"(?:19|20)\d\d")
 _TIME = re.compile(r"(?<![\d.:])" + _TIME_RE, re.I)
 _TIME_AT_START = re.compile(r"\s*(?:[,|•·–—-]|at|um|à|a las|alle)?\s*" + _TIME_RE, re.I)
@@ -224,12 +230,13 @@ def find_date(text: str, *, now: datetime | None = None, dayfirst: bool | None =
               foreign: bool = True) -> ParsedDate | None:
     """The first plausible date written in ``text`` (a line or a short field)."""
     best: tuple[int, int, datetime, bool] | None = None
-    for pattern in (_ISO, _DMY, _MDY, _NUMERIC):
+    for pattern in (_ISO, _DMY, _MDY, _NUMERIC, _NUMERIC_SHORT):
         for m in pattern.finditer(text):
             if best is not None and m.start() >= best[0]:
                 break
             year = int(m.group("year"))
-            if pattern is _NUMERIC:
+            year += 2000 if year < 100 else 0
+            if pattern is _NUMERIC or pattern is _NUMERIC_SHORT:
                 a, b = int(m.group("a")), int(m.group("b"))
                 first = dayfirst if dayfirst is not None else True
                 if m.group("sep") == "." or a > 12:

@@ -82,6 +82,8 @@ _BOILERPLATE = re.compile(
     r"(?:advertisements?|advertising|anzeige|publicité|publicidad|pubblicità|reklama|werbung"
     r"|sponsored(?: content)?|promote your business|ad|ads|ad unit.*|article (?:start|end)"
     r"|share(?: this(?: article| story| page| item)?)?(?: on| via| with)?(?: \w+)?|share this story\s*:.*"
+    r"|(?:diesen )?(?:artikel )?teilen|partager(?: cet article)?|compartir(?: (?:este )?artículo)?"
+    r"|condividi(?: (?:questo )?articolo)?|(?:artikel )?delen"
     r"|(?:facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|tumblr|telegram|flipboard|email|e-mail"
     r"|print|copy link|copied|link copied|link is copied|click to copy|save|saved|bookmark|comments?"
     r"|mail|sms|messenger|bluesky|threads|copy|send|cancel|link|gettr|gab|truth)"
@@ -96,7 +98,9 @@ _BOILERPLATE = re.compile(
     r"|watch|play now|video (?:loading|unavailable)|click to play.*|follow us.*|log in|sign in.*"
     r"|back to top|top of page|next article|previous article|advertisement\W*|you might also like.*"
     r"|all rights reserved.*|loading\W*|please enable javascript.*|to view this video please enable javascript.*"
-    r"|.{0,40}\bcookies?\b.{0,80}|(?:accept|reject) all)",
+    r"|.{0,40}\bcookies?\b.{0,80}|(?:accept|reject) all"
+    # tag-manager and ad-slot comments that scrapers keep as text
+    r"|(?:end )?google (?:tag manager|dfp|analytics|publisher tag)\b.{0,40})",
     _I,
 )
 _BYLINE = re.compile(
@@ -152,12 +156,14 @@ _SIGNATURE = re.compile(r"(?:reuters?|\(?ap\)?|afp|dpa|ends|-?30-|###)\.?", _I)
 _DATE_WORDS = frozenset(
     "published posted updated last on at am pm a.m. p.m. uhr um and utc gmt bst cet cest est edt et pt pst pdt "
     "ist jst kst veröffentlicht aktualisiert stand publié mis à jour le el de del publicado actualizado "
-    "pubblicato aggiornato il alle the date time min read first modified mins gepubliceerd op hours ago"
+    "pubblicato aggiornato il alle the date time min read first modified mins gepubliceerd op hours ago "
+    "modifié modificado modificato geändert bijgewerkt publisert oppdatert publicerad uppdaterad kl"
     .split()
 )
 _WEEKDAYS = frozenset(
     "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday".split()
 )
+_CLOCK_H = re.compile(r"\b\d{1,2}h\d{2}\b")
 _HAS_FULL_DATE = re.compile(r"(?:19|20)\d\d")
 _WORD = re.compile(r"[^\W\d_][\w.'’-]*")
 # "Published 3 hours ago", "vor 3 Stunden": part of the meta block, but no date.
@@ -171,6 +177,7 @@ _RELATIVE_TIME = re.compile(
 # A line that is only a person's name or names: "Chris Wilson-Smith", "Julia Vergin | Clare Roth".
 _PERSON = r"[A-ZÀ-Þ][\w'’-]+(?: (?:(?:van|von|de|der|den|da|di|du|la|le|bin|al|el)\b ?)*[A-ZÀ-Þ][\w'’.-]*){1,3}"
 _NAME_LINE = re.compile(_PERSON + r"(?:\s*(?:[|,&]|and|und|et|y)\s*" + _PERSON + r")*(?:\s*\|\s*\w+)?")
+_SENTENCE_BREAK = re.compile(r"[a-zß-ÿ]{3,}[.!?] [A-ZÀ-Þ]")  # not "U.S. Sen. Smith"
 # Sentences glued by a scraper ("this story.Log In"): page furniture, not a headline.
 _GLUED = re.compile(r"[a-z][.!?][A-Z][a-z]")
 
@@ -187,6 +194,11 @@ def _date_of_line(line: str, dayfirst: bool | None) -> ParsedDate | None:
     if found is None:
         return None
     rest = line[: found.start] + " " + line[found.end:]
+    # "Publié le 30 août 2023 à 14h52, modifié le 30 août 2023 à 15h54": a second date
+    # (the update) and French times are part of a date line too.
+    if (second := find_date(rest, dayfirst=dayfirst)) is not None:
+        rest = rest[: second.start] + " " + rest[second.end:]
+    rest = _CLOCK_H.sub(" ", rest)
     others = [w for w in _WORD.findall(rest)
               if w.lower().strip(".") not in _DATE_WORDS and w.lower().strip(".,") not in _WEEKDAYS]
     return found if len(others) <= 3 else None
@@ -209,6 +221,8 @@ def _titleish(line: str, min_words: int) -> bool:
         return False
     if _is_boilerplate(line) or _CREDIT.search(line) or _URLISH.fullmatch(line) or _GLUED.search(line):
         return False
+    if len(_SENTENCE_BREAK.findall(line)) >= 2:
+        return False  # three sentences: a caption or a paragraph, not a headline
     words = _word_count(line)
     if words < min_words or words > 45:
         return False
@@ -240,15 +254,23 @@ _SELF_REFERENCES = [
         (r"(?:online|digital|unlimited|full) access to (?:the )?" + _NAME, 1.0, None),
         (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME,
          1.0, None),
-        (r"(?:^About|^More from|[Ss]upport|[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None),
+        # "Support The Guardian", "Without The Intercept ...", but not "Reporters Without Borders."
+        (r"(?:^About|^More from|[Ss]upport|^[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None),
         (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0, r"sign up|subscribe"),
-        (_NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus|[Nn]ewsletters?|[Ss]ubscription"
-         r"|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0,
-         r"ePaper|App\b|Premium|Plus\b|[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
+        (_NAME + r"(?:'s?|’s?)? (?:[Nn]ewsletters?|[Ss]ubscription|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0,
+         r"[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
+        # "Get the Sky News App", "SPIEGEL Plus": a banner of a few words. In a sentence
+        # ("... to challenge Sky Plus.") the product is the story's, not the page's.
+        (r"^(?=(?:\S+ *){1,8}$).*?" + _NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus)\b", 1.0,
+         r"ePaper|App\b|Premium|Plus\b"),
         (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None),
-        (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved)?", 2.0, r"©"),
-        (r"© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME, 2.0, None),
-        (r"[Cc]opyright ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None),
+        # "Name ©" ends the line or reserves rights; "Bild © Roman Warschauer" credits a picture
+        (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved|$)", 2.0, r"©"),
+        # not a picture credit: "Bild © Roman Warschauer (hr)", "Foto: © ..."
+        # "© Action press/Bernd März": agency/photographer, a picture credit too
+        (r"(?<!Bild )(?<!Foto )(?<!Photo )(?<!Image )(?<!: )© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME
+         + r"(?![^\n/]*/)", 2.0, None),
+        (r"\b[Cc]opyright\b ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None),  # not "copyrightWithLinks"
     )
 ]
 # Photo credits ("Tara Atkinson for Rest of World") and "told X": support only.
@@ -264,6 +286,8 @@ _NOT_NAME_WORDS = frozenset(
     "he she they but and or if when mr mrs ms dr "
     # "All rights reserved" in the languages of copyright footers
     "rights reserved riproduzione riservata rechte vorbehalten droits réservés derechos reservados"
+    # licence notices ("© Licencja na publikację")
+    " licence license licencja lizenz licencia licenza"
     .split()
 )
 # Names that turn up in those contexts without being the publisher.
@@ -286,10 +310,27 @@ def _base_name(name: str) -> str:
 _FURNITURE_CHARS = 160
 
 
-def _publisher_from_references(text: str) -> str | None:
+# "Tara Atkinson for Rest of World": a picture commissioned by the publication.
+_COMMISSION_CREDIT = re.compile(r"^[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,3} for (?:the )?" + _NAME + r" *$",
+                                re.MULTILINE)
+
+
+def _publisher_from_credits(furniture: str) -> str | None:
+    """The publication that commissioned the page's pictures, when credited twice or more."""
+    if " for " not in furniture:
+        return None
+    names = Counter(m.group("name") for m in _COMMISSION_CREDIT.finditer(furniture))
+    names = Counter({n: c for n, c in names.items() if c >= 2 and _base_name(n) not in _NOT_PUBLISHERS
+                     and n.casefold() not in _AGENCY_NAMES})
+    return names.most_common(1)[0][0] if names else None
+
+
+def _publisher_from_references(text: str, headline: str = "") -> str | None:
     """The name a page uses for itself most (copyright, sharing, subscription lines)."""
-    # "access to the NHS" in a paragraph is prose: only short lines are page furniture.
-    furniture = "\n".join(line for line in text.split("\n") if len(line) <= _FURNITURE_CHARS)
+    # "access to the NHS" in a paragraph is prose: only short lines are page furniture,
+    # and the headline is the story's ("Telewest to challenge Sky Plus"), not the page's.
+    furniture = "\n".join(line for line in text.split("\n")
+                           if len(line) <= _FURNITURE_CHARS and (not headline or line.strip() != headline))
     scores: dict[str, float] = {}
     spellings: dict[str, Counter[str]] = {}
     for pattern, weight, trigger in _SELF_REFERENCES:
@@ -300,7 +341,8 @@ def _publisher_from_references(text: str) -> str | None:
                                   for t in trigger.finditer(furniture))
             matches = [m for line in lines for m in pattern.finditer(line)]
         for m in matches:
-            name = re.sub(r"(?:'s|’s|')$", "", m.group("name").strip(" .’'"))
+            # A lower-case "the" is the sentence's ("Get the Times App"), not part of the name.
+            name = re.sub(r"(?:'s|’s|')$", "", m.group("name").strip(" .’'")).removeprefix("the ")
             words = name.casefold().split()
             if (not words or _base_name(name) in _NOT_PUBLISHERS or len(name) < 2
                     or any(w in _NOT_NAME_WORDS for w in words)):
@@ -309,7 +351,7 @@ def _publisher_from_references(text: str) -> str | None:
             scores[key] = scores.get(key, 0.0) + weight * (0.5 if name.casefold() in _AGENCY_NAMES else 1.0)
             spellings.setdefault(key, Counter())[name] += 1
     if not scores:
-        return None
+        return _publisher_from_credits(furniture)
     for key in list(scores):
         name = spellings[key].most_common(1)[0][0]
         weak = re.compile(_WEAK_REFERENCE.format(name=re.escape(_base_name(name))), re.I | re.M)
@@ -361,7 +403,7 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
     dayfirst = infer_dayfirst(head_text) if needs_convention(head_text) else None
 
     meta: set[int] = set()  # header lines that are byline, date or attribution, not body
-    author = source = None
+    author = source = labelled = None
     date: ParsedDate | None = None
     date_index = byline_index = None
     updated_date: tuple[int, ParsedDate] | None = None
@@ -386,8 +428,13 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
             author = author or _clean_author(head[i + 1])
             meta.update((i, i + 1))
             byline_index = i if byline_index is None else byline_index
-        elif (m := _ORIGINALLY.fullmatch(line)) or (m := _SOURCE_LABEL.fullmatch(line)):
+        elif m := _ORIGINALLY.fullmatch(line):
             source = source or clean_line(m.group("src")).removeprefix("the ")
+            meta.add(i)
+        elif m := _SOURCE_LABEL.fullmatch(line):
+            # "Source: X" also credits charts and figures ("Source: Repeat Project"): it
+            # yields to how the page names itself.
+            labelled = labelled or clean_line(m.group("src")).removeprefix("the ")
             meta.add(i)
         elif _RELATIVE_TIME.fullmatch(line):
             meta.add(i)
@@ -410,7 +457,7 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
                  if 0 <= i < len(head) and i not in meta and len(head[i]) <= 80 and _NAME_LINE.fullmatch(head[i])}
     title_index = _find_title(head, min(anchors) if anchors else None, meta | names)
     if title_index is not None:
-        title = _strip_breadcrumb(head[title_index])
+        title = _with_kicker(head, title_index, _strip_breadcrumb(head[title_index]))
     elif (first := next((j for j, line in enumerate(head) if any(c.isalpha() for c in line)), 0)) \
             and len(head[first]) <= MAX_TITLE_CHARS and not head[first].endswith("."):
         title, title_index = head[first], first  # after rules and other letterless lines
@@ -452,7 +499,7 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
             if m := _DATELINE.match(line):
                 source = _AGENCIES.get(m.group("agency").lower(), m.group("agency"))
                 break
-        source = _publisher_from_references(text[:200_000]) or source
+        source = _publisher_from_references(text[:200_000], title) or labelled or source
 
     return Article(
         id=id, path=path, title=clean_line(title), body=body,
@@ -473,6 +520,26 @@ def _strip_breadcrumb(line: str) -> str:
     return m.group("last") if m else line
 
 
+def _with_kicker(head: list[str], index: int, title: str) -> str:
+    """The headline with its kicker when the page also states them joined.
+
+    German and other pages set a kicker ("Die Eisheiligen 2024") above the headline
+    ("Wann sie sind - und wie das Wetter wird"), and their page title states the
+    two as one: "Die Eisheiligen 2024: Wann sie sind - ...". That joined line,
+    near the headline, is the publisher's full headline.
+    """
+    for line in head[index + 1: index + 3]:
+        # "ZprávyByznysB2BRoky v důchodu ..." then "Roky v důchodu ...": navigation glued to the headline
+        if len(line) >= 15 and line != title and title.endswith(line) and title[-len(line) - 1].isalnum():
+            return line
+    for line in head[max(0, index - 8): index + 3]:
+        kicker, sep, rest = line.partition(": ")
+        if (sep and rest == title and 1 <= len(kicker.split()) <= 8 and kicker == kicker.strip()
+                and not _is_boilerplate(kicker)):  # "Share this Story : ..." is no kicker
+            return line
+    return title
+
+
 def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | None:
     """Index of the headline, by a score over the title-like lines near the top.
 
@@ -483,7 +550,7 @@ def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | No
     """
     counts = Counter(head)
     best, best_score = None, 0.0
-    for j, line in enumerate(head[:60]):
+    for j, line in enumerate(head):
         line = _strip_breadcrumb(line)
         if j in meta or not _titleish(line, 3):
             continue
@@ -493,9 +560,11 @@ def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | No
             score -= 2  # a dateline or timestamp bar, not a headline
         if line.isupper() and words <= 6:
             score -= 3  # a kicker ("CHILDHOOD SWEETHEART"), not the headline
-        if counts[line] > 1 and words <= 6:
-            score -= 3  # a menu item
         nxt = head[j + 1] if j + 1 < len(head) else ""
+        if counts[line] > 1 and words <= 6 and line not in head[j + 1: j + 3] and len(nxt.split()) < 12:
+            # a menu item; not a headline stated twice in a row (title and heading) or one
+            # followed by its standfirst (menus go on with more short items)
+            score -= 3
         if j + 1 in meta or len(nxt.split()) >= 12:
             score += 2
         if j == 0 or j - 1 in meta or _section_of(head[j - 1]):

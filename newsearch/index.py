@@ -35,6 +35,7 @@ from newsearch import store
 from newsearch.errors import IndexLocked
 from newsearch.files import FileState
 from newsearch.models import Article, Skip
+from newsearch.ranking import indexed_title
 
 COMMIT_EVERY_ARTICLES = 50_000
 COMMIT_EVERY_SECONDS = 60.0
@@ -94,27 +95,13 @@ class IndexProgress:
 # progress(files_done, files_total); a callable with ``wants_status = True`` gets the IndexProgress instead.
 ProgressFn = Callable[..., None]
 
-def indexed_title(article: Article) -> str:
-    """The title to index: none when it is only the body's opening words.
-
-    For an article without a headline the extractor names it by its first
-    words ("THE ALLIES AFTER NASSAU …"); shown, that helps a reader, but
-    indexed with the title's weight it would count those words twice (MAP
-    0.63 instead of 0.75 on the TIME collection).
-    """
-    title = article.title or ""
-    if title.endswith("…") and (article.body or "").startswith(title[:-1].rstrip()):
-        return ""
-    return title
-
-
 def article_document(article: Article) -> dict:
     """The Whoosh document for an article (None values omitted)."""
     words = dedup.words_of(f"{article.title}\n{article.body}")
     doc = {
         "id": article.id,
         "path": article.path,
-        "title": indexed_title(article),
+        "title": indexed_title(article.title or "", article.body or ""),
         "_stored_title": article.title or "",
         "body": article.body or "",
         "names": f"{article.title}\n{article.body}",

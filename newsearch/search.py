@@ -12,11 +12,7 @@ from newsearch.errors import ArticleNotFound
 from newsearch.models import Article, Hit
 
 SEARCH_SECONDS = 5.0  # a query never runs longer than this; it answers with what it found
-SUGGEST_BELOW = 3
-# Pseudo-relevance feedback runs for questions and descriptions, not for one or
-# two keywords: it doubles the search's cost, and a short query's top hits are
-# too narrow a sample to learn from.
-FEEDBACK_MIN_WORDS = 3  # offer a corrected query when fewer hits than this
+SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
 FACETS = {"source": "source_key"}  # user facet name -> indexed column
 
 
@@ -59,7 +55,7 @@ class SearchOptions:
 def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | None = None) -> SearchResult:
     """Search the index at ``index_dir`` for ``text``."""
     from newsearch.querying import bound_query, parse_query
-    from newsearch.ranking import expand, query_words
+    from newsearch.ranking import expand
     from newsearch.suggest import suggest
 
     options = options or SearchOptions()
@@ -68,7 +64,7 @@ def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | Non
     parsed = parse_query(searcher.schema, text, since=options.since, until=options.until, sources=options.sources)
     parsed.query = bound_query(parsed.query, searcher.reader(), parsed.notes)
     highlight_query = parsed.query
-    if options.sort == "relevance" and len(query_words(parsed.words)) >= FEEDBACK_MIN_WORDS:
+    if options.sort == "relevance":  # (expand leaves one- and two-word queries alone)
         parsed.query = expand(searcher, parsed.query, filter=parsed.filter)
     results, groups = _ranked_groups(searcher, parsed, options)
     page = groups[options.offset : options.offset + options.limit]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-SNIPPET_CHARS = 220
-CONTEXT_BEFORE = 70
+SNIPPET_CHARS = 160
+CONTEXT_BEFORE = 50
 FRAGMENTS = 2
 ELLIPSIS = "…"
 MAX_MATCHES = 400

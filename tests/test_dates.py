@@ -28,6 +28,8 @@ NOW = datetime(2026, 11, 21, 12, 0)
         ("05.06.2025 um 14:46", "2025-06-05T14:46:00Z"),  # dots: day first
         ("31-MAR-1987", "1987-03-31"),
         ("2 minute readApril 25, 20232:26 PM GMT+2", "2023-04-25T12:26:00Z"),  # glued by a scraper
+        ("Veröffentlicht am 27.04.24 um 07:39 Uhr", "2024-04-27T07:39:00Z"),  # dotted, two-digit year
+        ("Palma, Mallorca15.04.25 09:56", "2025-04-15T09:56:00Z"),
     ],
 )
 def test_formats_sites_print(text, expected):
@@ -56,6 +58,9 @@ def test_other_languages_through_dateparser(text, expected):
         "Nature 647, 20-23 (2025)",
         "The 2024 budget",
         "31 February 2024",  # no such day
+        "Version 1.2.3",  # a version, not a date
+        "5/8/24",  # a two-digit year only in the dotted, day-first form
+        "at 10.30.45",  # a time
         "",
     ],
 )

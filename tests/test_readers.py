@@ -168,6 +168,79 @@ def test_html_page_metadata(tmp_path):
     assert "sea wall" in article.body and "Home | World" not in article.body
 
 
+def _titled_page(title: str, h1: str | None = None, og: str | None = None, site: str | None = None,
+                 head: str = "") -> bytes:
+    """A small article page stating its title in the given places (and anything else in ``head``)."""
+    head += f"<title>{title}</title>" if title else ""
+    head += f'<meta property="og:title" content="{og}">' if og else ""
+    head += f'<meta property="og:site_name" content="{site}">' if site else ""
+    return (f"<html><head>{head}</head><body><article>{f'<h1>{h1}</h1>' if h1 else ''}"
+            "<p>The council met on Tuesday and agreed the plan after a long debate about costs.</p>"
+            "<p>Residents will be asked for their views on the details before work starts next spring.</p>"
+            "</article></body></html>").encode()
+
+
+def test_html_title_suffix_is_dropped_only_when_it_is_the_site():
+    # A " - Three Words" ending that every statement shares is the headline's own.
+    same = "Council agrees the plan – what happens next"
+    (article,) = read(_titled_page(same, same, og=same, site="The Town Paper"), "a.html")
+    assert article.title == same
+    # The site's name goes, and so does a section label that the <h1> shows is no part of it.
+    (article,) = read(_titled_page("Council agrees the plan | Local News | Town Paper", "Council agrees the plan",
+                                   og="Council agrees the plan | Town Paper", site="Town Paper"), "b.html")
+    assert (article.title, article.source) == ("Council agrees the plan", "Town Paper")
+    # With no site name stated, a <title> tail repeated by the <h1> is not a site name either.
+    headline = "Report: activist killed - ministry denies"
+    (article,) = read(_titled_page(headline, headline), "c.html")
+    assert (article.title, article.source) == (headline, None)
+
+
+def test_html_title_fullwidth_bar_before_the_site_name():
+    # Japanese pages write "Headline｜Site" (jp_NikkanGeadai_2025_01_31); here the <title> is all there is.
+    headline, site = "協賛企業が総スカン、各競技団体のビジネスモデル完全崩壊へ", "日刊ゲンダイDIGITAL"
+    (article,) = read(_titled_page(f"{headline}｜{site}", site=site), "j.html")
+    assert (article.title, article.source) == (headline, site)
+
+
+@pytest.mark.parametrize(("head", "source"), [
+    ('<meta property="og:site_name" content="Schweizer Radio und Fernsehen (SRF)">', "Schweizer Radio und Fernsehen"),
+    ('<meta property="og:site_name" content="Le Monde.fr"><script type="application/ld+json">'
+     '{"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Le Monde"}}</script>', "Le Monde"),
+    ('<meta name="dc.publisher" content="Nature Publishing Group"><meta name="application-name" content="Nature">'
+     '<script type="application/ld+json">{"@type": "NewsArticle", "publisher": "Nature Publishing Group UK"}</script>',
+     "Nature"),  # "Group UK" is no ".uk" domain: no two votes for the company (uk_Nature_2025_11_04)
+])
+def test_html_site_name_forms(head, source):
+    (article,) = read(_titled_page("Council agrees the plan", "Council agrees the plan", head=head), "s.html")
+    assert article.source == source
+
+
+def test_html_title_that_another_statement_extends_is_the_headline():
+    # og:title is the headline; the <h1> adds an SEO tail (as on uk_EveningStandard_2024_05_02).
+    (article,) = read(_titled_page("Chelsea win at Cobham | Standard", "Chelsea win at Cobham in a battling win",
+                                   og="Chelsea win at Cobham", site="Standard"), "a.html")
+    assert article.title == "Chelsea win at Cobham"
+
+
+def test_html_date_from_the_end_of_the_title_when_no_metadata_states_one():
+    # de_DW_2023_04_28: no date metadata; teasers on the page carry other dates.
+    title = "Ukrainische Gegenoffensive: Ziele, Chancen, Risiken"
+    page = _titled_page(f"{title} | Europa | DW | 28.04.2023", title, og=f"{title} | DW | 28.04.2023")
+    page = page.replace(b"</article>", b"</article><h2>Teaser <span class='date'>24.04.2023</span></h2>")
+    (article,) = read(page, "a.html")
+    assert (article.title, article.date.date().isoformat()) == (title, "2023-04-28")
+    # A number in the headline is no date.
+    (article,) = read(_titled_page("Top 10 | Weekly | Vol. 3", "Top ten things to do this week"), "b.html")
+    assert article.date is None
+
+
+def test_json_ld_headline_with_html_entities():
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+          '"headline": "Firms &quot;shun&quot; the plan &amp; leave"}</script>')
+    (article,) = read(_titled_page("", head=ld), "e.html")
+    assert article.title == 'Firms "shun" the plan & leave'
+
+
 def test_bare_html_and_text_saved_as_html():
     (plain,) = read(b"Just a headline here\n\nAnd a short body text line.", "x.html")
     assert (plain.title, plain.body) == ("Just a headline here", "And a short body text line.")
@@ -191,6 +264,20 @@ def test_real_html_pages_against_truth(page):
     assert article.source == truth["publisher"]
     assert article.language == truth["language_hint"]
     assert len(article.body) > 1000
+
+
+@pytest.mark.parametrize("page", [
+    "de_MitteldeutscheZeitung_2024_04_30", "de_Gamestar_2024_04_28", "uk_EveningStandard_2024_05_02",
+    "jp_NikkanGeadai_2025_01_31", "uk_TheSun_2024_04_22",
+])
+def test_real_html_title_choice(page):
+    # Headlines ending " - Irans Justiz dementiert" and " – das erwarten wir" in every statement;
+    # an og:title the <h1> extends; a CJK <h1> before "｜Site"; a question og:title ("Who is X?")
+    # that is no start of the <h1> ("Who is X and how ...?").
+    path = corpus("pages", f"{page}.html.gz")
+    truth = json.loads(corpus("pages", f"{page}.truth.json").read_text(encoding="utf-8"))
+    (article,) = read(path.read_bytes(), str(path), page)
+    assert article.title == truth["title"]
 
 
 def test_reuters_indexes_whole():

@@ -104,7 +104,7 @@ def test_a_file_deleted_during_the_run_is_skipped(tmp_path):
         shutil.copy(seed, folder / seed.name)
     doomed = sorted(folder.iterdir())[-1]
 
-    def delete_the_last_file(done, total):
+    def delete_the_last_file(status):
         if doomed.exists():
             doomed.unlink()
 
