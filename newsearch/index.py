@@ -92,8 +92,7 @@ class IndexProgress:
     phase: str = "indexing"  # indexing | committing | done
 
 
-# progress(files_done, files_total); a callable with ``wants_status = True`` gets the IndexProgress instead.
-ProgressFn = Callable[..., None]
+ProgressFn = Callable[[IndexProgress], None]
 
 def article_document(article: Article) -> dict:
     """The Whoosh document for an article (None values omitted)."""
@@ -437,15 +436,10 @@ def index_paths(
     deleted = False  # deletions awaiting a commit
     last_commit = time.monotonic()
 
-    wants_status = getattr(progress, "wants_status", False)
-
     def report_progress(phase: str = "indexing") -> None:
         if progress:
             status.phase = phase
-            if wants_status:
-                progress(status)
-            else:
-                progress(status.files_done, status.files_total)
+            progress(status)
 
     def take(results: list[_Result]) -> None:
         nonlocal uncommitted

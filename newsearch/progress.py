@@ -18,7 +18,6 @@ REFRESH_SECONDS = 0.1
 
 
 class _Bar:
-    wants_status = True  # index_paths passes the whole IndexProgress
     def __init__(self, stream: TextIO):
         self.stream = stream
         self.progress = None
@@ -70,7 +69,6 @@ class _Bar:
 
 
 class _Lines:
-    wants_status = True
     def __init__(self, stream: TextIO):
         self.stream = stream
         self.started = time.monotonic()

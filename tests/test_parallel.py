@@ -86,8 +86,6 @@ def test_ctrl_c_keeps_the_index_readable_and_the_next_run_finishes(corpus_dir, s
         if status.articles > 900:
             raise KeyboardInterrupt
 
-    interrupt.wants_status = True
-
     with pytest.raises(KeyboardInterrupt):
         index_paths([corpus_dir], index, jobs=2, progress=interrupt)
     assert multiprocessing.active_children() == []  # no workers left behind
