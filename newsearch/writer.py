@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from array import array
 
-from whoosh.formats import Positions
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 # Rough bytes of memory per posting and per distinct term held in the pool.
@@ -92,8 +93,16 @@ _SINGLE: dict[int, bytes] = {}  # encoded value of a term seen once, by its posi
 
 
 def _fast_values(field, value):
-    """(btext, freq, weight, vbytes) for a Positions field with a fast analyzer, else None."""
-    if type(field.format) is not Positions or type(value) is not str:
+    """(btext, freq, weight, vbytes) for a Positions field with a fast analyzer, else None.
+
+    A Frequency field whose analyzer has ``term_counts(text) -> {term: count}``
+    (every token unstopped, boost 1.0) takes a fast path too.
+    """
+    if type(value) is not str:
+        return None
+    if type(field.format) is Frequency:
+        return _fast_counts(field, value)
+    if type(field.format) is not Positions:
         return None
     term_positions = getattr(field.analyzer, "term_positions", None)
     if term_positions is None:
@@ -115,6 +124,15 @@ def _fast_values(field, value):
         else:
             out.append((term.encode("utf-8"), len(plist), len(plist) * fb, encode(plist)))
     return out
+
+
+def _fast_counts(field, value):
+    term_counts = getattr(field.analyzer, "term_counts", None)
+    counts = term_counts(value) if term_counts is not None else None
+    if counts is None:
+        return None
+    fb = field.format.field_boost
+    return [(term.encode("utf-8"), n, float(n) * fb, pack_uint(n)) for term, n in counts.items()]
 
 
 # zlib level 1 rather than Whoosh's 3 for posting blocks: cheaper, and the read side honours either.

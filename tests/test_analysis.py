@@ -90,3 +90,22 @@ def test_fused_tokens_equal_the_chain(make, options):
     texts = TRICKY[:-4] + [p.read_text("latin-1") for p in sorted((bbc / "business").glob("*.txt"))[:5]]
     for text in texts:
         assert token_tuples(analyzer(text, **options)) == token_tuples(CompositeAnalyzer.__call__(analyzer, text, **options))
+
+
+def test_frequency_fast_path_gives_the_same_values():
+    """writer._fast_values: an analyzer's term_counts stands in for Frequency.word_values exactly."""
+    from collections import Counter
+
+    from whoosh.analysis import RegexTokenizer
+    from whoosh.fields import TEXT
+
+    from newsearch.writer import _fast_values
+
+    class Counting(RegexTokenizer):
+        def term_counts(self, text):
+            return Counter(self.expression.findall(text))
+
+    field = TEXT(analyzer=Counting(r"[A-Z]\w*"), phrase=False)
+    text = corpus("bbc").joinpath("politics", "001.txt").read_text("latin-1")
+    slow = sorted(field.index(text))
+    assert slow and sorted(_fast_values(field, text)) == slow
