@@ -391,8 +391,18 @@ def index_paths(
     index_dir = Path(index_dir)
     roots = [Path(p).resolve() for p in paths]
     report = IndexReport()
-    ix = store.open_for_writing(index_dir, rebuild=rebuild)
-    writer = _acquire_writer(ix, wait, on_wait)
+    # One lock for the whole run (taken before --rebuild empties the index), interval
+    # commits and manifest saves included: a waiting run cannot slip in between.
+    lock = _acquire_lock(index_dir, wait, on_wait)
+    try:
+        ix = store.open_for_writing(index_dir, rebuild=rebuild)
+        return _index_locked(ix, lock, paths, index_dir, roots, report, started, rebuild, progress, jobs, start_method)
+    finally:
+        lock.release()
+
+
+def _index_locked(ix, lock, paths, index_dir, roots, report, started, rebuild, progress, jobs, start_method) -> IndexReport:
+    writer = _new_writer(ix)
     try:
         fresh = ix.doc_count_all() == 0  # nothing to delete: skip the per-file deletes
         manifest = {} if rebuild else filestore.load_manifest(index_dir)
@@ -486,7 +496,7 @@ def index_paths(
         deleted = False
         _apply(manifest, finished)
         filestore.save_manifest(index_dir, manifest)
-        writer = _acquire_writer(ix, wait, on_wait)
+        writer = _new_writer(ix)
         uncommitted, last_commit = 0, time.monotonic()
 
     try:
@@ -619,21 +629,28 @@ def _commit(writer, segments: list, changed: bool = True) -> None:
     writer._finish()
 
 
-def _acquire_writer(ix, wait: float, on_wait: Callable[[], None] | None):
-    from whoosh.index import LockError
-
-    try:
-        return ix.writer(limitmb=WRITER_LIMIT_MB)
-    except LockError:
-        pass
+def _acquire_lock(index_dir: Path, wait: float, on_wait: Callable[[], None] | None):
+    """The index's write lock (an flock: released if this process dies), waiting up to ``wait`` s."""
+    lock = store.write_lock(index_dir)
+    if lock.acquire(False):
+        return lock
     if on_wait:
         on_wait()
-    try:
-        return ix.writer(timeout=wait, delay=0.25, limitmb=WRITER_LIMIT_MB)
-    except LockError:
-        raise IndexLocked(
-            f"another newsearch run is still indexing into this index after {wait:g}s — try again later, or give --wait more seconds"
-        ) from None
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        time.sleep(min(0.25, max(0.0, deadline - time.monotonic())))
+        if lock.acquire(False):
+            return lock
+    raise IndexLocked(
+        f"another newsearch run is still indexing into this index after {wait:g}s — try again later, or give --wait more seconds"
+    )
+
+
+def _new_writer(ix):
+    """A writer for deletions, merges and commits; the run already holds the lock."""
+    from whoosh.writing import SegmentWriter
+
+    return SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
 
 
 def _apply(manifest: dict[str, FileState], finished: dict[str, FileState | None]) -> None:

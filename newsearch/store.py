@@ -59,6 +59,14 @@ def open_for_reading(index_dir: str | os.PathLike):
     return index.open_dir(str(index_dir), indexname=INDEX_NAME)
 
 
+def write_lock(index_dir: Path):
+    """Whoosh's write lock of the index (the one ``ix.writer()`` takes), usable before the index exists."""
+    from whoosh.filedb.filestore import FileStorage
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return FileStorage(str(index_dir)).lock(f"{INDEX_NAME}_WRITELOCK")
+
+
 def open_whoosh(index_dir: Path):
     """The Whoosh index as it is, without checks (for indexing workers)."""
     from whoosh import index
