@@ -57,3 +57,12 @@ def resemblance(first: frozenset[int], second: frozenset[int]) -> float:
         return 0.0
     union_bottom = sorted(first | second)[:SKETCH_SIZE]
     return sum(1 for h in union_bottom if h in first and h in second) / len(union_bottom)
+
+
+def min_shared() -> int:
+    """Hashes two sketches must share before :func:`resemblance` can reach NEAR_DUPLICATE.
+
+    Resemblance counts shared hashes among the SKETCH_SIZE smallest of the
+    union, so it needs at least that share of SKETCH_SIZE in common.
+    """
+    return int(NEAR_DUPLICATE * SKETCH_SIZE)

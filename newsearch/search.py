@@ -137,25 +137,45 @@ def _ranked_groups(searcher, parsed, options: SearchOptions):
 
 
 def group_copies(searcher, docnums: list[int]) -> list[list[int]]:
-    """Group result positions whose articles are copies of each other, keeping rank order."""
-    from newsearch.dedup import NEAR_DUPLICATE, decode, resemblance
+    """Group result positions whose articles are copies of each other, keeping rank order.
 
+    An article joins the first earlier group whose leader has its fingerprint
+    or a resemblant sketch. Leaders are found through the sketch hashes they
+    share with the article, so a long result list costs one pass, not a
+    comparison of every pair.
+    """
     from newsearch.columns import column
+    from newsearch.dedup import NEAR_DUPLICATE, decode, min_shared, resemblance
 
     fingerprints = column(searcher, "fingerprint", default="")
     sketches = column(searcher, "sketch", default=b"")
     groups: list[list[int]] = []
-    leaders: list[tuple[str, frozenset[int]]] = []  # (fingerprint, sketch) of each group's first article
+    leaders: list[frozenset[int]] = []  # the sketch of each group's first article
+    by_fingerprint: dict[str, int] = {}
+    by_hash: dict[int, list[int]] = {}  # sketch hash -> groups whose leader has it
     for position, docnum in enumerate(docnums):
         fingerprint = fingerprints[docnum]
         sketch = decode(sketches[docnum].decode("ascii"))
-        for group, (lead_fingerprint, lead_sketch) in zip(groups, leaders):
-            if (fingerprint and fingerprint == lead_fingerprint) or resemblance(sketch, lead_sketch) >= NEAR_DUPLICATE:
-                group.append(position)
-                break
-        else:
-            groups.append([position])
-            leaders.append((fingerprint, sketch))
+        group = by_fingerprint.get(fingerprint) if fingerprint else None
+        if group is None and sketch:
+            shared: dict[int, int] = {}
+            for h in sketch:
+                for candidate in by_hash.get(h, ()):
+                    shared[candidate] = shared.get(candidate, 0) + 1
+            group = next(
+                (g for g in sorted(shared) if shared[g] >= min_shared() and resemblance(sketch, leaders[g]) >= NEAR_DUPLICATE),
+                None,
+            )
+        if group is not None:
+            groups[group].append(position)
+            continue
+        group = len(groups)
+        groups.append([position])
+        leaders.append(sketch)
+        if fingerprint:
+            by_fingerprint[fingerprint] = group
+        for h in sketch:
+            by_hash.setdefault(h, []).append(group)
     return groups
 
 

@@ -140,3 +140,20 @@ def test_undated_folder_then_dated_files_in_separate_runs(tmp_path, runner):
     assert newest[0]["date"] == "2024-11-13" and all(h["date"] is None for h in newest[1:])
     timeline = json.loads(invoke(runner, "timeline", "Blinken OR computer", "--index", index, "--json").stdout)
     assert timeline["counts"] == {"2024-11-13": 1}
+
+
+def test_author_and_section_clauses(news_index, runner):
+    by_author = hits(runner, news_index, 'Ukraine author:"TRO Staff"')
+    assert [h["author"] for h in by_author] == ["TRO Staff"]
+    by_section = hits(runner, news_index, "Ukraine section:world")
+    assert [h["source"] for h in by_section] == ["Al Jazeera"]
+    assert hits(runner, news_index, "oil author:nobody") == []
+
+
+def test_relative_dates_on_the_command_line(news_index, runner):
+    # The sample is from 1987 and 2024: nothing in the last three days, all of it before yesterday.
+    assert hits(runner, news_index, "oil", "--since", "3 days ago") == []
+    assert hits(runner, news_index, "oil", "--since", "last week") == []
+    before = hits(runner, news_index, "oil", "--until", "yesterday")
+    assert len(before) == len([h for h in hits(runner, news_index, "oil") if h["date"]])
+    assert hits(runner, news_index, "Blinken", "--since", "2024", "--until", "2024-11")[0]["source"] == "Al Jazeera"
