@@ -17,13 +17,24 @@ class Column:
     def __init__(self, searcher, name: str, default, translate: bool = False):
         self._starts: list[int] = []
         self._parts: list[object] = []
+        self._lengths: list[int] = []
         self._default = default
         for leaf, offset in searcher.reader().leaf_readers():
             self._starts.append(offset)
+            self._lengths.append(leaf.doc_count_all())
             if leaf.doc_count_all() and leaf.has_column(name):
                 self._parts.append(leaf.column_reader(name, translate=translate))
             else:
                 self._parts.append(None)
+
+    def items(self):
+        """(docnum, value) for every document, read segment by segment."""
+        for start, part, length in zip(self._starts, self._parts, self._lengths):
+            if part is None:
+                for docnum in range(start, start + length):
+                    yield docnum, self._default
+            else:
+                yield from enumerate(part, start)
 
     def __getitem__(self, docnum: int):
         i = bisect_right(self._starts, docnum) - 1

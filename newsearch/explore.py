@@ -136,14 +136,14 @@ class Timeline:
 def timeline(index_dir, text: str, options=None, interval: str | None = None) -> Timeline:
     """How many matching articles per day, week, month or year (chosen from the span)."""
     from newsearch.querying import bound_query, parse_query
-    from newsearch.search import SearchOptions
+    from newsearch.search import SearchOptions, filter_docs
 
     options = options or SearchOptions()
     ix = store.open_for_reading(index_dir)
     parsed = parse_query(ix.schema, text, since=options.since, until=options.until, sources=options.sources)
     with ix.searcher() as searcher:
         parsed.query = bound_query(parsed.query, searcher.reader(), parsed.notes)
-        results = searcher.search(parsed.query, filter=parsed.filter, limit=None, scored=False)
+        results = searcher.search(parsed.query, filter=filter_docs(searcher, parsed), limit=None, scored=False)
         dates = _raw_dates(searcher)
         raws = [dates[docnum] for docnum in results.docs()]
     days = [_as_datetime(raw) for raw in raws if raw != NO_DATE]

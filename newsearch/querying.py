@@ -35,9 +35,18 @@ _RANGE = re.compile(r"^\[\s*(.*?)\s+to\s+(.*?)\s*\]$", re.IGNORECASE)
 @dataclass
 class ParsedQuery:
     query: wq.Query
-    filter: wq.Query | None
+    sources: wq.Query | None = None  # source filter
+    date_span: tuple[datetime | None, datetime | None] | None = None  # half-open [start, end)
     notes: list[str] = field(default_factory=list)
     words: str = ""  # the free-text part, for suggestions
+
+    @property
+    def filter(self) -> wq.Query | None:
+        """Both filters as one Whoosh query (search.filter_docs applies them faster)."""
+        parts = [self.sources] if self.sources is not None else []
+        if self.date_span is not None:
+            parts.append(wq.DateRange("date", self.date_span[0], self.date_span[1], endexcl=True))
+        return parts[0] if len(parts) == 1 else (wq.And(parts) if parts else None)
 
 
 def parse_query(
@@ -61,7 +70,6 @@ def parse_query(
         notes.append(f"query cut to its first {MAX_QUERY_CHARS:,} characters")
     _check_balanced(text)
 
-    filters: list[wq.Query] = []
     start = user_date_span(since, "--since", now)[0] if since else None
     end = user_date_span(until, "--until", now)[1] if until else None
     for clause in _DATE_CLAUSE.findall(text):
@@ -69,15 +77,13 @@ def parse_query(
         start = max(filter(None, (start, clause_start)), default=None)
         end = min(filter(None, (end, clause_end)), default=None)
     text = _DATE_CLAUSE.sub(" ", text)
-    if start or end:
-        filters.append(wq.DateRange("date", start, end, endexcl=True))
+    date_span = (start, end) if start or end else None
 
     names = list(sources) + [c.strip('"') for c in _SOURCE_CLAUSE.findall(text)]
     text = _SOURCE_CLAUSE.sub(" ", text)
     if any(not n.strip() for n in names):
         raise BadQuery("nothing after 'source:' — give a source name, e.g. source:reuters")
-    if names:
-        filters.append(source_filter(schema, names))
+    sources_query = source_filter(schema, names) if names else None
 
     text = _drop_unknown_fields(text, notes)
     empty = _EMPTY_FIELD.search(text)
@@ -87,7 +93,7 @@ def parse_query(
     words = text.strip()
     _note_unsearchable(schema, words, notes)
     if not words:
-        if not filters:
+        if date_span is None and sources_query is None:
             raise BadQuery("empty query — give words to search for")
         query: wq.Query = wq.Every()
     else:
@@ -95,8 +101,7 @@ def parse_query(
         if query is wq.NullQuery or isinstance(query, type(wq.NullQuery)):
             raise BadQuery(f"nothing to search for in {words!r}")
         query = _prefer_names(query, words)
-    combined = filters[0] if len(filters) == 1 else (wq.And(filters) if filters else None)
-    return ParsedQuery(query=query, filter=combined, notes=notes, words=words)
+    return ParsedQuery(query=query, sources=sources_query, date_span=date_span, notes=notes, words=words)
 
 
 _SYNTAX_MARKS = re.compile(r'["()*?]|(?<!\S)[-+]|\w:')
