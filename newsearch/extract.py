@@ -245,17 +245,20 @@ _YEARS = r"(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
 # lines are strong evidence; a photo credit "for X" or "told X" only supports a name
 # seen elsewhere. Contexts that start with the name are tried only on lines holding
 # their trigger word, because a pattern starting with a capitalised name is slow to
-# scan across a whole article.
+# scan across a whole article. The others are skipped when the text lacks every
+# one of their needed strings (a match holds one of them): most articles have no "©".
 _SELF_REFERENCES = [
-    (re.compile(p, re.MULTILINE), weight, re.compile(trigger) if trigger else None)
-    for p, weight, trigger in (
-        (r"^Share this [Ss]tory ?: ?" + _NAME + r" *$", 2.0, None),
-        (r"(?:emails?|updates|news|journalism|newsletters?|alerts) (?:from|by) (?:the )?" + _NAME, 1.0, None),
-        (r"(?:online|digital|unlimited|full) access to (?:the )?" + _NAME, 1.0, None),
+    (re.compile(p, re.MULTILINE), weight, re.compile(trigger) if trigger else None, needs)
+    for p, weight, trigger, *needs in (
+        (r"^Share this [Ss]tory ?: ?" + _NAME + r" *$", 2.0, None, "Share this "),
+        (r"(?:emails?|updates|news|journalism|newsletters?|alerts) (?:from|by) (?:the )?" + _NAME, 1.0, None,
+         " from ", " by "),
+        (r"(?:online|digital|unlimited|full) access to (?:the )?" + _NAME, 1.0, None, " access to "),
         (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME,
-         1.0, None),
+         1.0, None, " to "),
         # "Support The Guardian", "Without The Intercept ...", but not "Reporters Without Borders."
-        (r"(?:^About|^More from|[Ss]upport|^[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None),
+        (r"(?:^About|^More from|[Ss]upport|^[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None,
+         "About ", "More from ", "upport ", "ithout "),
         (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0, r"sign up|subscribe"),
         (_NAME + r"(?:'s?|’s?)? (?:[Nn]ewsletters?|[Ss]ubscription|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0,
          r"[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
@@ -263,14 +266,14 @@ _SELF_REFERENCES = [
         # ("... to challenge Sky Plus.") the product is the story's, not the page's.
         (r"^(?=(?:\S+ *){1,8}$).*?" + _NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus)\b", 1.0,
          r"ePaper|App\b|Premium|Plus\b"),
-        (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None),
+        (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None, "("),
         # "Name ©" ends the line or reserves rights; "Bild © Roman Warschauer" credits a picture
         (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved|$)", 2.0, r"©"),
         # not a picture credit: "Bild © Roman Warschauer (hr)", "Foto: © ..."
         # "© Action press/Bernd März": agency/photographer, a picture credit too
         (r"(?<!Bild )(?<!Foto )(?<!Photo )(?<!Image )(?<!: )© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME
-         + r"(?![^\n/]*/)", 2.0, None),
-        (r"\b[Cc]opyright\b ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None),  # not "copyrightWithLinks"
+         + r"(?![^\n/]*/)", 2.0, None, "©"),
+        (r"\b[Cc]opyright\b ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None, "opyright"),  # not "copyrightWithLinks"
     )
 ]
 # Photo credits ("Tara Atkinson for Rest of World") and "told X": support only.
@@ -333,7 +336,9 @@ def _publisher_from_references(text: str, headline: str = "") -> str | None:
                            if len(line) <= _FURNITURE_CHARS and (not headline or line.strip() != headline))
     scores: dict[str, float] = {}
     spellings: dict[str, Counter[str]] = {}
-    for pattern, weight, trigger in _SELF_REFERENCES:
+    for pattern, weight, trigger, needs in _SELF_REFERENCES:
+        if needs and not any(n in furniture for n in needs):
+            continue
         if trigger is None:
             matches = list(pattern.finditer(furniture))
         else:
