@@ -54,7 +54,6 @@ def similar(index_dir, article_id: str, limit: int = 10):
     """Articles most like one article: a query from its key terms (Bo1 model)."""
     from whoosh import query as wq
 
-    from newsearch.columns import column
     from newsearch.search import SearchResult, hits_from_results, weighting
 
     started = time.perf_counter()
@@ -66,11 +65,12 @@ def similar(index_dir, article_id: str, limit: int = 10):
         stored = searcher.stored_fields(docnum)
         text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
         terms = searcher.key_terms_from_text("body", text, numterms=20)
-        fingerprint = column(searcher, "fingerprint", default="")[docnum]
+        fingerprint = stored.get("fingerprint")
         same = wq.Or([wq.Term("id", article_id), wq.Term("fingerprint", fingerprint)]) if fingerprint else wq.Term("id", article_id)
         q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in terms])
         results = searcher.search(q, mask=same, limit=limit)
-        hits = hits_from_results(searcher, results, [[i] for i in range(len(results.top_n))], 0, q)
+        ranked = list(results.items())
+        hits = hits_from_results(searcher, ranked, [[i] for i in range(len(ranked))], 0, q)
         total = len(results)
     return SearchResult(
         query=f"similar to {article_id}", total=total, took_ms=(time.perf_counter() - started) * 1000, hits=hits

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from newsearch import dedup
+from newsearch import copies, dedup
 from newsearch import files as filestore
 from newsearch import store
 from newsearch.errors import IndexLocked
@@ -97,6 +97,7 @@ ProgressFn = Callable[[IndexProgress], None]
 def article_document(article: Article) -> dict:
     """The Whoosh document for an article (None values omitted)."""
     words = dedup.words_of(f"{article.title}\n{article.body}")
+    fingerprint = dedup.fingerprint(words)
     doc = {
         "id": article.id,
         "path": article.path,
@@ -104,8 +105,8 @@ def article_document(article: Article) -> dict:
         "_stored_title": article.title or "",
         "body": article.body or "",
         "names": f"{article.title}\n{article.body}",
-        "fingerprint": dedup.fingerprint(words),
-        "sketch": dedup.sketch(words).encode("ascii"),
+        "fingerprint": fingerprint,
+        "copies": copies.pack(fingerprint, dedup.sketch(words)),
     }
     if article.source:
         doc["source"] = article.source

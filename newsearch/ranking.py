@@ -311,19 +311,40 @@ def expand(
     the order, and feedback would roughly triple their cost (a cost, not a
     quality, decision: TIME has no such queries).
     """
-    if docs <= 0 or terms <= 0 or not 0 < weight < 1 or query is wq.NullQuery:
-        return query
+    top = searcher.search(query, filter=filter, limit=max(depth, docs)) if query is not wq.NullQuery else []
+    bonus = feedback_bonus(
+        searcher, query, [hit.docnum for hit in top], docs=docs, terms=terms, weight=weight, min_words=min_words, fields=fields
+    )
+    return wq.Or([query, DocumentBonus(bonus)]) if bonus else query
+
+
+def feedback_bonus(
+    searcher,
+    query: wq.Query,
+    ranked: list[int],
+    *,
+    docs: int = FEEDBACK_DOCS,
+    terms: int = FEEDBACK_TERMS,
+    weight: float = FEEDBACK_WEIGHT,
+    min_words: int = FEEDBACK_MIN_WORDS,
+    fields: Mapping[str, float] = FIELD_BOOSTS,
+) -> dict[int, float]:
+    """The feedback score to add to each of ``ranked``, the query's top hits in order.
+
+    The half of :func:`expand` that needs no search of its own: a caller that
+    already ranked the query's hits adds these bonuses to the first
+    ``FEEDBACK_DEPTH`` of them and re-sorts those (one search instead of two).
+    Empty when there is nothing to learn from or the query is too short.
+    """
+    if docs <= 0 or terms <= 0 or not 0 < weight < 1 or query is wq.NullQuery or not ranked:
+        return {}
     n_words = len({text for name, text in query.iter_all_terms() if name == "body"}) or 1
     if n_words < min_words:
-        return query
-    top = searcher.search(query, filter=filter, limit=max(depth, docs))
-    docnums = [hit.docnum for hit in top]  # (not len(top): that counts every match)
-    if not docnums:
-        return query
+        return {}
     text_fields = tuple(n for n in ("title", "body") if n in fields and n in searcher.schema)
-    expansion = feedback_terms(searcher, docnums[:docs], fieldnames=text_fields, count=terms)
+    expansion = feedback_terms(searcher, ranked[:docs], fieldnames=text_fields, count=terms)
     if not expansion:
-        return query
+        return {}
     # Each original word weighs (1 - weight) / n and the expansion terms
     # weight * w / total: scale both by n / (1 - weight), keeping ``query``.
     total = sum(w for _, w in expansion)
@@ -335,8 +356,7 @@ def expand(
     for t, w in expansion:
         name = max(text_fields, key=lambda f: reader.doc_frequency(f, t))
         scored.append((name, t, scale * w * fields[name]))
-    bonus = _term_scores(searcher, sorted(docnums), scored)
-    return wq.Or([query, DocumentBonus(bonus)]) if bonus else query
+    return _term_scores(searcher, sorted(ranked), scored)
 
 
 def _term_scores(searcher, docnums: list[int], terms: list[tuple[str, str, float]]) -> dict[int, float]:
@@ -419,6 +439,7 @@ __all__ = [
     "DocumentBonus",
     "RobertsonBM25F",
     "expand",
+    "feedback_bonus",
     "feedback_terms",
     "free_text_query",
     "indexed_title",

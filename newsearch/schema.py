@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from newsearch.analysis import exact_analyzer, news_analyzer
+from newsearch.copies import COPIES_BYTES
 from newsearch.names import name_analyzer
 
 # Bump when the schema or analysis changes in a way an old index cannot serve.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Fields searched by free text, with their BM25F weights.
 FIELD_BOOSTS = {"title": 2.5, "body": 1.0, "source": 0.5, "author": 0.5}
@@ -34,6 +36,8 @@ def build_schema() -> Schema:
         date=DATETIME(stored=True, sortable=True),
         date_text=STORED(),
         # Identical copies share a fingerprint; near-copies have similar sketches (dedup.py).
-        fingerprint=ID(stored=True, sortable=True),
-        sketch=COLUMN(),  # a column, not stored fields: grouping reads it for every candidate
+        fingerprint=ID(stored=True),
+        # Fingerprint and sketch again, packed in fixed-width binary (copies.py): grouping reads
+        # them for every candidate, and a fixed-width column needs no offset table to open.
+        copies=COLUMN(FixedBytesColumn(COPIES_BYTES)),
     )

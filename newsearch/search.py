@@ -56,7 +56,6 @@ class SearchOptions:
 def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | None = None) -> SearchResult:
     """Search the index at ``index_dir`` for ``text``."""
     from newsearch.querying import bound_query, parse_query
-    from newsearch.ranking import expand
     from newsearch.suggest import suggest
 
     options = options or SearchOptions()
@@ -65,13 +64,10 @@ def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | Non
     parsed = parse_query(searcher.schema, text, since=options.since, until=options.until, sources=options.sources)
     parsed.query = bound_query(parsed.query, searcher.reader(), parsed.notes)
     allowed = filter_docs(searcher, parsed)
-    highlight_query = parsed.query
-    if options.sort == "relevance":  # (expand leaves one- and two-word queries alone)
-        parsed.query = expand(searcher, parsed.query, filter=allowed)
-    results, groups, complete = _ranked_groups(searcher, parsed, allowed, options)
+    ranked, groups, complete, results = _ranked_groups(searcher, parsed, allowed, options)
     page = groups[options.offset : options.offset + options.limit]
-    hits = hits_from_results(searcher, results, page, options.offset, highlight_query)
-    total = len(results.top_n) if complete else count_matches(searcher, parsed.query, allowed, results)
+    hits = hits_from_results(searcher, ranked, page, options.offset, parsed.query)
+    total = len(ranked) if complete else count_matches(searcher, parsed.query, allowed, results)
     facets = facet_counts(searcher, parsed.query, allowed, options.facets) if options.facets else None
     suggestion = suggest(searcher, parsed.words, few_hits=total < SUGGEST_BELOW) if parsed.words else None
     took_ms = (time.perf_counter() - started) * 1000
@@ -96,18 +92,18 @@ def open_searcher(index_dir: str | os.PathLike):
     (a test suite, a notebook, a server) pays it once per commit.
     """
     key = os.path.abspath(index_dir)
-    created, searcher = _SEARCHERS.pop(key, (None, None))
+    created = store.read_meta(Path(key)).get("created")
+    cached_created, searcher = _SEARCHERS.pop(key, (None, None))
     if searcher is not None:
         try:
-            if created == store.read_meta(Path(key)).get("created") and searcher.up_to_date():
+            if created == cached_created and searcher.up_to_date():
                 _SEARCHERS[key] = (created, searcher)
                 return searcher
         except Exception:  # the index was replaced or removed: open it afresh
             pass
         searcher.close()
-    ix = store.open_for_reading(index_dir)
-    searcher = ix.searcher(weighting=weighting())
-    _SEARCHERS[key] = (store.read_meta(Path(key)).get("created"), searcher)
+    searcher = store.open_for_reading(index_dir).searcher(weighting=weighting())
+    _SEARCHERS[key] = (created, searcher)
     return searcher
 
 
@@ -156,26 +152,51 @@ def _dates_between(searcher, start, end) -> set[int]:
 
 
 def _ranked_groups(searcher, parsed, allowed, options: SearchOptions):
-    """The results, and the hits of the requested page grouped by fingerprint.
+    """The ranked (docnum, score) list, the page's hits grouped by copies, and more.
 
-    Returns ``(results, groups, complete)``: each group is a list of result
-    positions, the first being the copy that is shown; ``complete`` says
-    every match was collected (so their number is known).
+    Returns ``(ranked, groups, complete, results)``: each group is a list of
+    positions in ``ranked``, the first being the copy that is shown;
+    ``complete`` says every match was collected (so their number is known);
+    ``results`` is Whoosh's, for counting the rest.
     """
     from newsearch.explore import date_order
 
     sortedby = date_order(newest_first=options.sort == "-date") if options.sort in ("date", "-date") else None
     wanted = options.offset + options.limit
     fetch = wanted if not options.group_duplicates else wanted * 2 + 10
+    if sortedby is None:
+        from newsearch.ranking import FEEDBACK_DEPTH
+
+        fetch = max(fetch, FEEDBACK_DEPTH)  # feedback may lift any of the top FEEDBACK_DEPTH
     while True:
         results = _timed_search(searcher, parsed, allowed, limit=fetch, sortedby=sortedby)
-        complete = len(results.top_n) < fetch
+        ranked = list(results.items())
+        complete = len(ranked) < fetch
+        if sortedby is None:
+            ranked = _with_feedback(searcher, parsed.query, ranked)
         if not options.group_duplicates:
-            return results, [[i] for i in range(len(results.top_n))], complete
-        groups = group_copies(searcher, [docnum for docnum, _score in results.items()])
+            return ranked, [[i] for i in range(len(ranked))], complete, results
+        groups = group_copies(searcher, [docnum for docnum, _score in ranked])
         if len(groups) >= wanted or complete:
-            return results, groups, complete
+            return ranked, groups, complete, results
         fetch *= 2
+
+
+def _with_feedback(searcher, query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Re-rank the top hits with pseudo-relevance feedback (ranking.feedback_bonus).
+
+    The same order as searching ``ranking.expand(query)``, without a second
+    search: the bonus goes only to the top FEEDBACK_DEPTH hits, which already
+    outscore the rest, so only they need re-sorting.
+    """
+    from newsearch.ranking import FEEDBACK_DEPTH, feedback_bonus
+
+    bonus = feedback_bonus(searcher, query, [docnum for docnum, _ in ranked[:FEEDBACK_DEPTH]])
+    if not bonus:
+        return ranked
+    top = [(docnum, score + bonus.get(docnum, 0.0)) for docnum, score in ranked[:FEEDBACK_DEPTH]]
+    top.sort(key=lambda item: (-item[1], item[0]))
+    return top + ranked[FEEDBACK_DEPTH:]
 
 
 def group_copies(searcher, docnums: list[int]) -> list[list[int]]:
@@ -187,17 +208,16 @@ def group_copies(searcher, docnums: list[int]) -> list[list[int]]:
     comparison of every pair.
     """
     from newsearch.columns import column
-    from newsearch.dedup import NEAR_DUPLICATE, decode, min_shared, resemblance
+    from newsearch.copies import unpack
+    from newsearch.dedup import NEAR_DUPLICATE, min_shared, resemblance
 
-    fingerprints = column(searcher, "fingerprint", default="")
-    sketches = column(searcher, "sketch", default=b"")
+    signatures = column(searcher, "copies", default=b"")
     groups: list[list[int]] = []
     leaders: list[frozenset[int]] = []  # the sketch of each group's first article
-    by_fingerprint: dict[str, int] = {}
+    by_fingerprint: dict[bytes, int] = {}
     by_hash: dict[int, list[int]] = {}  # sketch hash -> groups whose leader has it
     for position, docnum in enumerate(docnums):
-        fingerprint = fingerprints[docnum]
-        sketch = decode(sketches[docnum].decode("ascii"))
+        fingerprint, sketch = unpack(signatures[docnum])
         group = by_fingerprint.get(fingerprint) if fingerprint else None
         if group is None and sketch:
             shared: dict[int, int] = {}
@@ -286,24 +306,24 @@ def _timed_search(searcher, parsed, allowed, **kwargs):
     return collector.results()
 
 
-def hits_from_results(searcher, results, groups: list[list[int]], offset: int, query) -> list[Hit]:
-    """Hits for the given groups of result positions; snippets only for these."""
+def hits_from_results(searcher, ranked: list[tuple[int, float]], groups: list[list[int]], offset: int, query) -> list[Hit]:
+    """Hits for the given groups of positions in ``ranked``; snippets only for these."""
     from newsearch.snippets import make_highlighter, snippet
 
     highlighter = make_highlighter(searcher, query)
     hits = []
     for rank, positions in enumerate(groups, start=offset + 1):
-        hit = results[positions[0]]
-        stored = hit.fields()
+        docnum, score = ranked[positions[0]]
+        stored = searcher.stored_fields(docnum)
         text, spans = snippet(highlighter, stored.get("body", ""))
         duplicates = []
         for position in positions[1:]:
-            copy = searcher.stored_fields(results.docnum(position))
+            copy = searcher.stored_fields(ranked[position][0])
             duplicates.append({"id": copy["id"], "path": copy.get("path", ""), "source": copy.get("source")})
         hits.append(
             Hit(
                 rank=rank,
-                score=round(float(hit.score or 0.0), 4),
+                score=round(float(score or 0.0), 4),
                 id=stored["id"],
                 path=stored.get("path", ""),
                 title=stored.get("title", ""),

@@ -51,12 +51,16 @@ def open_for_reading(index_dir: str | os.PathLike):
 
     from newsearch import whoosh_fixes  # noqa: F401 - patch Whoosh before anything searches
 
+    from whoosh.index import EmptyIndexError
+
     shown = os.fspath(index_dir)  # as the user gave it: "./index", not "index"
     index_dir = Path(index_dir)
-    if not exists(index_dir):
-        raise IndexMissing(f"no index at {shown} — run `newsearch index DIR` first")
+    try:  # (not exists() first: Whoosh's exists_in opens the whole index to answer)
+        ix = index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    except (EmptyIndexError, OSError):
+        raise IndexMissing(f"no index at {shown} — run `newsearch index DIR` first") from None
     check_version(index_dir)
-    return index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    return ix
 
 
 def write_lock(index_dir: Path):
