@@ -198,7 +198,7 @@ class FastSegmentWriter(SegmentWriter):
                     pool.currentsize += size
 
                 if field.separate_spelling():
-                    raise NotImplementedError("spelling fields are not supported by FastSegmentWriter")
+                    raise TypeError(f"field {fieldname!r} keeps separate spelling words, which FastSegmentWriter does not write")
 
                 vformat = field.vector
                 if vformat:
