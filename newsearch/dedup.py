@@ -43,13 +43,8 @@ def sketch(words: list[str]) -> str:
     return struct.pack(f">{len(bottom)}I", *bottom).hex()  # 8 hex digits a hash, as f"{h:08x}"
 
 
-def decode(text: str) -> frozenset[int]:
-    """A sketch as a set of hashes, for :func:`resemblance`."""
-    return frozenset(int(text[i : i + 8], 16) for i in range(0, len(text), 8))
-
-
 def resemblance(first: frozenset[int], second: frozenset[int]) -> float:
-    """Estimated Jaccard resemblance of the 4-gram sets behind two decoded sketches.
+    """Estimated Jaccard resemblance of the 4-gram sets behind two sketches (as sets of hashes).
 
     The SKETCH_SIZE smallest hashes of the union are a random sample of it; the
     share of them found in both sketches estimates the share of 4-grams in common.
