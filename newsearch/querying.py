@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from whoosh import qparser, query as wq
+from whoosh import query as wq
 
 from newsearch.errors import BadQuery
 from newsearch.names import query_names
@@ -126,6 +126,8 @@ def _parse_words(schema, words: str) -> wq.Query:
         from newsearch.ranking import free_text_query
 
         return free_text_query(schema, words)
+    from whoosh import qparser  # only queries with syntax need the parser
+
     parser = qparser.MultifieldParser(
         list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
     )

@@ -159,9 +159,11 @@ def _ranked_groups(searcher, parsed, allowed, options: SearchOptions):
     ``complete`` says every match was collected (so their number is known);
     ``results`` is Whoosh's, for counting the rest.
     """
-    from newsearch.explore import date_order
+    sortedby = None
+    if options.sort in ("date", "-date"):
+        from newsearch.explore import date_order
 
-    sortedby = date_order(newest_first=options.sort == "-date") if options.sort in ("date", "-date") else None
+        sortedby = date_order(newest_first=options.sort == "-date")
     wanted = options.offset + options.limit
     fetch = wanted if not options.group_duplicates else wanted * 2 + 10
     if sortedby is None:
