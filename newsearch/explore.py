@@ -36,13 +36,8 @@ def date_order(newest_first: bool):
     """
     from whoosh import sorting
 
-    columns: dict[int, object] = {}
-
     def key(searcher, docid):
-        column = columns.get(id(searcher))
-        if column is None:
-            column = columns[id(searcher)] = _raw_dates(searcher)
-        raw = column[docid]
+        raw = _raw_dates(searcher)[docid]  # (the column is built once per searcher)
         if raw == NO_DATE:
             return NO_DATE
         return -raw if newest_first else raw
