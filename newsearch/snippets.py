@@ -12,7 +12,6 @@ stems, and only those are analysed, to check that they really share a stem.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 SNIPPET_CHARS = 160
 CONTEXT_BEFORE = 50
@@ -28,14 +27,16 @@ class Highlighter:
     def __init__(self, analyzer, stems: set[str]):
         self._analyzer = analyzer
         self._stems = stems
+        self._stems_seen: dict[str, str | None] = {}  # word -> its stem, for this query's snippets
         prefixes = sorted({re.escape(stem[: max(2, len(stem) - 1)]) for stem in stems if stem}, key=len, reverse=True)
         # Candidates: words starting like a stem (Porter stems are prefixes bar a final letter: happi/happy).
         self._candidates = re.compile(r"\b(?:" + "|".join(prefixes) + r")\w*", re.IGNORECASE) if prefixes else None
 
-    @lru_cache(maxsize=20_000)
     def _stem_of(self, word: str) -> str | None:
-        tokens = [t.text for t in self._analyzer(word)]
-        return tokens[0] if len(tokens) == 1 else None
+        if word not in self._stems_seen:
+            tokens = [t.text for t in self._analyzer(word)]
+            self._stems_seen[word] = tokens[0] if len(tokens) == 1 else None
+        return self._stems_seen[word]
 
     def matches(self, body: str) -> list[tuple[int, int, str]]:
         if self._candidates is None:
