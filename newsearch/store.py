@@ -29,12 +29,6 @@ def write_meta(index_dir: Path, **changes) -> None:
     os.replace(tmp, index_dir / META_NAME)
 
 
-def exists(index_dir: Path) -> bool:
-    from whoosh import index
-
-    return index_dir.is_dir() and index.exists_in(str(index_dir), indexname=INDEX_NAME)
-
-
 def check_version(index_dir: Path) -> None:
     version = read_meta(index_dir).get("schema_version")
     if version != SCHEMA_VERSION:
@@ -55,7 +49,7 @@ def open_for_reading(index_dir: str | os.PathLike):
 
     shown = os.fspath(index_dir)  # as the user gave it: "./index", not "index"
     index_dir = Path(index_dir)
-    try:  # (not exists() first: Whoosh's exists_in opens the whole index to answer)
+    try:  # (not Whoosh's exists_in first: it opens the whole index to answer)
         ix = index.open_dir(str(index_dir), indexname=INDEX_NAME)
     except (EmptyIndexError, OSError):
         raise IndexMissing(f"no index at {shown} — run `newsearch index DIR` first") from None
@@ -85,9 +79,14 @@ def open_for_writing(index_dir: Path, rebuild: bool = False):
     from newsearch.schema import build_schema
 
     index_dir.mkdir(parents=True, exist_ok=True)
-    if exists(index_dir) and not rebuild:
-        check_version(index_dir)
-        return index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    if not rebuild:
+        try:  # (not Whoosh's exists_in first: it opens the whole index to answer)
+            ix = index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        except index.EmptyIndexError:
+            pass
+        else:
+            check_version(index_dir)
+            return ix
     ix = index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
     write_meta(index_dir, schema_version=SCHEMA_VERSION, created=time.time())
     return ix
