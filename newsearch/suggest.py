@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_OPERATORS = {"AND", "OR", "NOT", "TO"}
+from newsearch.names import QUERY_OPERATORS
+
 _WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 FIELDS = ("title", "body")
 
@@ -28,7 +29,7 @@ def suggest(searcher, words: str, few_hits: bool) -> str | None:
     for chunk in words.split():
         core = chunk.strip("\"()+-")
         replacement = None
-        if core and core not in _OPERATORS and _WORD.match(core) and len(core) >= 3:
+        if core and core not in QUERY_OPERATORS and _WORD.match(core) and len(core) >= 3:
             stems = [t.text for t in analyzer(core)]
             if len(stems) == 1:
                 replacement = _correct(reader, analyzer, stems[0], core.lower(), 2 if few_hits else 0)
