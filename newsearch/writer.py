@@ -25,6 +25,8 @@ from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
+from newsearch import postings
+
 # Rough bytes of memory per posting and per distinct term held in the pool.
 _POSTING_BYTES = 56
 _TERM_BYTES = 320
@@ -81,9 +83,12 @@ class _Lengths:
         self._pdr = pdr
         self._count = doc_count
 
-    def doc_field_length_reader(self, fieldname):
+    def field_lengths(self, fieldname) -> list[int]:
         get = self._pdr.doc_field_length_reader(fieldname)
-        return [get(docnum) for docnum in range(self._count)].__getitem__
+        return [get(docnum) for docnum in range(self._count)]
+
+    def doc_field_length_reader(self, fieldname):
+        return self.field_lengths(fieldname).__getitem__
 
     def doc_field_length(self, docnum, fieldname, default=0):
         return self._pdr.doc_field_length(docnum, fieldname, default)
@@ -147,6 +152,8 @@ def fast_codec():
 
 class FastSegmentWriter(SegmentWriter):
     """``SegmentWriter`` with a columnar posting pool and a token-free analysis path."""
+
+    bulk_postings = True  # write each term's postings at once (newsearch.postings); False: Whoosh's generic path
 
     def __init__(self, ix, **kwargs):
         if kwargs.get("codec") is None:
@@ -226,7 +233,14 @@ class FastSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
         lengths = _Lengths(pdr, self.docnum) if pdr else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        if self.bulk_postings and postings.can_write(self.fieldwriter):
+            for fieldname in sorted(self.pool.fields):
+                field_lengths = lengths.field_lengths(fieldname) if lengths else None
+                postings.write_field(
+                    self.fieldwriter, fieldname, self.schema[fieldname], self.pool.fields[fieldname], field_lengths
+                )
+        else:
+            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
         if pdr:
             pdr.close()

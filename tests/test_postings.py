@@ -1,0 +1,67 @@
+"""postings.write_field writes the bytes Whoosh's own per-posting path writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsearch import writer
+from newsearch.index import index_paths
+from test_incremental import bbc_slice, reuters_slice
+
+
+def segment_files(index: Path) -> list[tuple[str, bytes]]:
+    """(extension, bytes) of every file inside every segment, in segment order."""
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    files = []
+    for segment in ix._segments():
+        storage = segment.open_compound_file(ix.storage)
+        for name in sorted(storage.list()):
+            handle = storage.open_file(name)
+            files.append((name.rsplit(".", 1)[-1], handle.read()))
+            handle.close()
+    return files
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    bbc_slice(folder / "bbc", per_topic=40)
+    # Enough Reuters records that common terms span several 128-posting blocks.
+    reuters_slice(folder / "reuters.jsonl.gz", 1500)
+    return folder
+
+
+def test_bulk_postings_are_byte_identical_to_whooshs(corpus_dir, tmp_path, monkeypatch):
+    built = {}
+    for bulk in (False, True):
+        monkeypatch.setattr(writer.FastSegmentWriter, "bulk_postings", bulk)
+        index = tmp_path / f"bulk-{bulk}"
+        report = index_paths([corpus_dir], index, jobs=1)
+        assert report.added == 1700
+        built[bulk] = segment_files(index)
+    kinds = [kind for kind, _ in built[True]]
+    assert "pst" in kinds and "trm" in kinds
+    assert [kind for kind, _ in built[False]] == kinds
+    for (kind, slow), (_, fast) in zip(built[False], built[True]):
+        assert fast == slow, f"{kind} file differs"
+
+
+def test_long_posting_lists_read_back_whole(corpus_dir, tmp_path):
+    """A term in every Reuters record spans many blocks; every posting reads back."""
+    from whoosh import index as whoosh_index
+
+    index = tmp_path / "index"
+    index_paths([corpus_dir], index, jobs=1)
+    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        docs = list(reader.postings("body", "the").all_ids())
+        assert len(docs) > 3 * 128
+        assert docs == sorted(set(docs))
+        assert reader.doc_frequency("body", "the") == len(docs)
+        stored_with_the = [n for n, fields in enumerate(reader.all_stored_fields()) if " the " in fields["body"].lower()]
+        assert set(stored_with_the) <= set(docs)
