@@ -40,14 +40,6 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)
     words: str = ""  # the free-text part, for suggestions
 
-    @property
-    def filter(self) -> wq.Query | None:
-        """Both filters as one Whoosh query (search.filter_docs applies them faster)."""
-        parts = [self.sources] if self.sources is not None else []
-        if self.date_span is not None:
-            parts.append(wq.DateRange("date", self.date_span[0], self.date_span[1], endexcl=True))
-        return parts[0] if len(parts) == 1 else (wq.And(parts) if parts else None)
-
 
 def parse_query(
     schema,

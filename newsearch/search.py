@@ -116,9 +116,9 @@ def weighting():
 def filter_docs(searcher, parsed) -> set[int] | None:
     """The documents the query's date and source filters allow, or None for all.
 
-    Dates are read from the date column: a Whoosh DateRange over a month of
-    timestamped articles unions thousands of terms (~100 ms on 24k articles);
-    the column scan takes a few milliseconds and is kept with the searcher.
+    Dates are read from the date column (the date field has no index terms:
+    ``schema._column_only``); the scan takes a few milliseconds and its result
+    is kept with the searcher.
     """
     allowed: set[int] | None = None
     if parsed.date_span is not None:
