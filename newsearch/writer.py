@@ -154,6 +154,7 @@ class FastSegmentWriter(SegmentWriter):
     """``SegmentWriter`` with a columnar posting pool and a token-free analysis path."""
 
     bulk_postings = True  # write each term's postings at once (newsearch.postings); False: Whoosh's generic path
+    block_protocol = postings.BLOCK_PROTOCOL  # 2: the bytes Whoosh's own path writes
 
     def __init__(self, ix, **kwargs):
         if kwargs.get("codec") is None:
@@ -237,7 +238,7 @@ class FastSegmentWriter(SegmentWriter):
             for fieldname in sorted(self.pool.fields):
                 field_lengths = lengths.field_lengths(fieldname) if lengths else None
                 postings.write_field(
-                    self.fieldwriter, fieldname, self.schema[fieldname], self.pool.fields[fieldname], field_lengths
+                    self.fieldwriter, fieldname, self.schema[fieldname], self.pool.fields[fieldname], field_lengths, self.block_protocol
                 )
         else:
             self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
