@@ -104,21 +104,28 @@ class NewsAnalyzer(CompositeAnalyzer):
         self.__dict__[key] = fused
         return fused
 
-    def term_positions(self, value: str) -> dict[str, list[int]] | None:
-        """{term: [positions]} for ``value``, as the chain yields them; None if not supported."""
+    def term_positions(self, value: str) -> dict[bytes, list[int]] | None:
+        """{term: [positions]} for ``value``, as the chain yields them; None if not supported.
+
+        Terms come UTF-8 encoded, as the index stores them: the per-word cache
+        holds the encoded term, so a word is lowercased, folded, stemmed and
+        encoded once per run rather than once per occurrence.
+        """
         tokenizer = self.items[0]
         if type(tokenizer) is not RegexTokenizer or tokenizer.gaps or tokenizer.expression.groups:
             return None
         try:
             word_fn, cache = self._word_fn, self._cache
         except AttributeError:
-            word_fn = self._word_fn = self._word_function()
-            cache = self._cache = {}
+            plain = self._word_function()
+            self._word_fn = None if plain is None else (lambda word: plain(word).encode("utf-8"))
+            self._cache = {}
+            word_fn, cache = self._word_fn, self._cache
         if word_fn is None:
             return None
         if len(cache) > CACHE_WORDS:
             cache.clear()
-        poses: dict[str, list[int]] = {}
+        poses: dict[bytes, list[int]] = {}
         for pos, word in enumerate(tokenizer.expression.findall(value)):
             term = cache.get(word)
             if term is None:

@@ -94,41 +94,69 @@ class _Lengths:
         return self._pdr.doc_field_length(docnum, fieldname, default)
 
 
-_SINGLE: dict[int, bytes] = {}  # encoded value of a term seen once, by its position
+# Positions.encode([pos]) for the first positions: most terms occur once in an article.
+_SINGLE_VALUES = [Positions().encode([pos]) for pos in range(4096)]
+_SINGLE_VALUE_BYTES = 14  # about len(_SINGLE_VALUES[pos]), for the pool's size estimate
+
+
+def _positions_of(field, value) -> dict[bytes, list[int]] | None:
+    """{btext: positions} for a Positions field whose analyzer has ``term_positions``, else None."""
+    if type(value) is not str or type(field.format) is not Positions:
+        return None
+    term_positions = getattr(field.analyzer, "term_positions", None)
+    return term_positions(value) if term_positions is not None else None
+
+
+def _encode_positions(fmt, plist: list[int]) -> bytes:
+    return _SINGLE_VALUES[plist[0]] if len(plist) == 1 and plist[0] < len(_SINGLE_VALUES) else fmt.encode(plist)
 
 
 def _fast_values(field, value):
-    """(btext, freq, weight, vbytes) for a Positions field with a fast analyzer, else None.
+    """(btext, freq, weight, vbytes) as ``field.index(value)`` gives them, from a fast path; else None.
 
-    A Frequency field whose analyzer has ``term_counts(text) -> {term: count}``
-    (every token unstopped, boost 1.0) takes a fast path too.
+    Positions fields whose analyzer has ``term_positions``, and Frequency fields
+    whose analyzer has ``term_counts(text) -> {term: count}`` (every token
+    unstopped, boost 1.0). ``add_document`` pools Positions fields without
+    this list (``_pool_positions``); tests compare both with Whoosh's values.
     """
-    if type(value) is not str:
-        return None
-    if type(field.format) is Frequency:
+    if type(value) is str and type(field.format) is Frequency:
         return _fast_counts(field, value)
-    if type(field.format) is not Positions:
-        return None
-    term_positions = getattr(field.analyzer, "term_positions", None)
-    if term_positions is None:
-        return None
-    poses = term_positions(value)
+    poses = _positions_of(field, value)
     if poses is None:
         return None
-    fb = field.format.field_boost
-    encode = field.format.encode
-    single = _SINGLE
-    out = []
-    for term, plist in poses.items():
-        if len(plist) == 1:
-            pos = plist[0]
-            vbytes = single.get(pos)
-            if vbytes is None:
-                vbytes = single[pos] = encode(plist)
-            out.append((term.encode("utf-8"), 1, fb, vbytes))
+    fmt = field.format
+    fb = fmt.field_boost
+    return [(term, len(plist), len(plist) * fb, _encode_positions(fmt, plist)) for term, plist in poses.items()]
+
+
+def _pool_positions(pool, terms, poses, docnum: int, fmt, fieldboost: float) -> int:
+    """Add one document's postings of a Positions field to the pool; returns the field length.
+
+    The same postings ``_fast_values`` gives, without a tuple per posting: one
+    loop from the analyzer's positions straight into the term's arrays.
+    """
+    fb = fmt.field_boost
+    single_weight = fb * fieldboost
+    encode = fmt.encode
+    single = _SINGLE_VALUES
+    nsingle = len(single)
+    size = len(poses) * (_POSTING_BYTES + _SINGLE_VALUE_BYTES)
+    for btext, plist in poses.items():
+        entry = terms.get(btext)
+        if entry is None:
+            entry = terms[btext] = (array("i"), array("d"), [])
+            size += _TERM_BYTES + len(btext)
+        entry[0].append(docnum)
+        if len(plist) == 1 and plist[0] < nsingle:
+            entry[1].append(single_weight)
+            entry[2].append(single[plist[0]])
         else:
-            out.append((term.encode("utf-8"), len(plist), len(plist) * fb, encode(plist)))
-    return out
+            vbytes = encode(plist)
+            entry[1].append(len(plist) * fb * fieldboost)
+            entry[2].append(vbytes)
+            size += len(vbytes)
+    pool.currentsize += size
+    return sum(map(len, poses.values()))
 
 
 def _fast_counts(field, value):
@@ -186,24 +214,16 @@ class FastSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
-                    items = _fast_values(field, value)
-                    if items is None:
-                        items = field.index(value)
-                    scorable = field.scorable
                     terms = pool.terms(fieldname)
-                    size = 0
-                    for btext, freq, weight, vbytes in items:
-                        if scorable:
-                            length += freq
-                        entry = terms.get(btext)
-                        if entry is None:
-                            entry = terms[btext] = (array("i"), array("d"), [])
-                            size += _TERM_BYTES + len(btext)
-                        entry[0].append(docnum)
-                        entry[1].append(weight * fieldboost)
-                        entry[2].append(vbytes)
-                        size += _POSTING_BYTES + len(vbytes)
-                    pool.currentsize += size
+                    poses = _positions_of(field, value)
+                    if poses is not None:
+                        tokens = _pool_positions(pool, terms, poses, docnum, field.format, fieldboost)
+                        length = tokens if field.scorable else 0
+                    else:
+                        items = _fast_values(field, value)
+                        if items is None:
+                            items = field.index(value)
+                        length = self._pool_items(terms, items, docnum, fieldboost, field.scorable)
 
                 if field.separate_spelling():
                     raise TypeError(f"field {fieldname!r} keeps separate spelling words, which FastSegmentWriter does not write")
@@ -229,6 +249,24 @@ class FastSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _pool_items(self, terms, items, docnum: int, fieldboost: float, scorable: bool) -> int:
+        """Add (btext, freq, weight, vbytes) postings to the pool; returns the field length."""
+        length = 0
+        size = 0
+        for btext, freq, weight, vbytes in items:
+            if scorable:
+                length += freq
+            entry = terms.get(btext)
+            if entry is None:
+                entry = terms[btext] = (array("i"), array("d"), [])
+                size += _TERM_BYTES + len(btext)
+            entry[0].append(docnum)
+            entry[1].append(weight * fieldboost)
+            entry[2].append(vbytes)
+            size += _POSTING_BYTES + len(vbytes)
+        self.pool.currentsize += size
+        return length
 
     def _flush_segment(self):
         self.perdocwriter.close()

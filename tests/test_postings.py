@@ -54,6 +54,19 @@ def all_postings(index: Path) -> dict:
     return found
 
 
+def postings_by_id(index: Path) -> dict:
+    """all_postings with article ids for docnums: the same whatever order articles were added in."""
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    with ix.reader() as reader:
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+    return {
+        key: (stats, sorted((ids[docnum], weight, value) for docnum, weight, value in found))
+        for key, (stats, found) in all_postings(index).items()
+    }
+
+
 def test_bulk_postings_are_byte_identical_to_whooshs(corpus_dir, tmp_path, monkeypatch):
     """With Whoosh's pickle protocol (2), the files are Whoosh's byte for byte."""
     monkeypatch.setattr(writer.FastSegmentWriter, "block_protocol", 2)
@@ -99,3 +112,26 @@ def test_long_posting_lists_read_back_whole(corpus_dir, tmp_path):
         assert reader.doc_frequency("body", "the") == len(docs)
         stored_with_the = [n for n, fields in enumerate(reader.all_stored_fields()) if " the " in fields["body"].lower()]
         assert set(stored_with_the) <= set(docs)
+
+
+def test_fast_writer_indexes_what_whooshs_writer_indexes(corpus_dir, tmp_path):
+    """The same articles through Whoosh's own SegmentWriter and through a newsearch run."""
+    from whoosh import index as whoosh_index
+
+    from newsearch.files import file_id
+    from newsearch.index import article_document
+    from newsearch.readers import read_articles
+    from newsearch.schema import build_schema
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    ix = whoosh_index.create_in(str(plain), build_schema(), indexname="articles")
+    with ix.writer() as whoosh_writer:
+        for path in sorted(corpus_dir.rglob("*.*")):
+            for article in read_articles(path.read_bytes(), str(path), file_id(str(path))):
+                whoosh_writer.add_document(**article_document(article))
+    fast = tmp_path / "fast"
+    index_paths([corpus_dir], fast, jobs=1)
+    expected = postings_by_id(plain)
+    assert len(expected) > 10_000
+    assert postings_by_id(fast) == expected
