@@ -86,6 +86,16 @@ def write_field(fieldwriter, fieldname: str, fieldobj, terms: dict, lengths: lis
     fieldwriter.finish_field()
 
 
+def _float32(value: float, _cache: dict = {}) -> float:  # noqa: B006 - the cache is meant to persist
+    """``value`` rounded to single precision, as the array('f') of Whoosh's block holds it."""
+    rounded = _cache.get(value)
+    if rounded is None:
+        if len(_cache) > 1024:  # weights are a few values (boost x frequency): this is never reached
+            _cache.clear()
+        rounded = _cache[value] = array("f", (value,))[0]
+    return rounded
+
+
 class _TermEncoder:
     """(posting bytes, packed term info) of one term, as ``W3PostingsWriter`` and ``W3TermInfo`` make them."""
 
@@ -97,8 +107,10 @@ class _TermEncoder:
         self.length_of = lengths.__getitem__ if lengths is not None else None
 
     def __call__(self, docnums, weights, values):
-        limit = self.blocklimit
         n = len(docnums)
+        if n == 1:
+            return self._one(docnums[0], weights[0], values[0])
+        limit = self.blocklimit
         parts = [WHOOSH3_HEADER_MAGIC]
         total = 0.0
         maxweight = 0
@@ -130,6 +142,27 @@ class _TermEncoder:
             docnums[-1],
         )
         return b"".join(parts), info
+
+    def _one(self, docnum: int, weight: float, value: bytes):
+        """A term in one document (most terms): ``__call__`` without the per-block work."""
+        weight32 = _float32(weight)
+        fixedsize = self.fixedsize
+        if fixedsize == 0:
+            mini_values = None
+        elif fixedsize is None or fixedsize < 0:
+            mini_values = (value,) if value else ()
+        else:
+            mini_values = value or b""
+        length = self.length_of(docnum) if self.length_of is not None else 0
+        data = dumps(((docnum,), None if weight32 == 1.0 else weight32, mini_values), self.protocol)
+        comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+        if comp:
+            data = zlib.compress(data, comp)
+        top = weight if weight > 0 else 0
+        length_byte = length_to_byte(length) if length else 0
+        info = dumps((1, docnum, top, comp, length_byte, length_byte), 2)
+        block = WHOOSH3_HEADER_MAGIC + pack_int(-(len(info) + len(data))) + info + data
+        return block, _TERMINFO.pack(False, weight32, 1, length_byte, length_byte, top, docnum, docnum)
 
     def _block(self, ids, raw, values):
         weights32 = array("f", raw)
