@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from array import array
 
-from whoosh.formats import Frequency, Positions
+from whoosh.analysis import IDTokenizer
+from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
@@ -114,13 +115,16 @@ def _encode_positions(fmt, plist: list[int]) -> bytes:
 def _fast_values(field, value):
     """(btext, freq, weight, vbytes) as ``field.index(value)`` gives them, from a fast path; else None.
 
-    Positions fields whose analyzer has ``term_positions``, and Frequency fields
+    Positions fields whose analyzer has ``term_positions``, Frequency fields
     whose analyzer has ``term_counts(text) -> {term: count}`` (every token
-    unstopped, boost 1.0). ``add_document`` pools Positions fields without
+    unstopped, boost 1.0), and ID fields. ``add_document`` pools Positions fields without
     this list (``_pool_positions``); tests compare both with Whoosh's values.
     """
-    if type(value) is str and type(field.format) is Frequency:
-        return _fast_counts(field, value)
+    if type(value) is str:
+        if type(field.format) is Frequency:
+            return _fast_counts(field, value)
+        if type(field.format) is Existence and type(field.analyzer) is IDTokenizer:  # ID fields: the value is the term
+            return [(value.encode("utf-8"), 1, field.format.field_boost, b"")]
     poses = _positions_of(field, value)
     if poses is None:
         return None

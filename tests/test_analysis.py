@@ -109,3 +109,15 @@ def test_frequency_fast_path_gives_the_same_values():
     text = corpus("bbc").joinpath("politics", "001.txt").read_text("latin-1")
     slow = sorted(field.index(text))
     assert slow and sorted(_fast_values(field, text)) == slow
+
+
+def test_id_fast_path_gives_the_same_values():
+    """writer._fast_values on ID fields (id, path, source_key, fingerprint, language) equals field.index."""
+    from newsearch.schema import build_schema
+    from newsearch.writer import _fast_values
+
+    schema = build_schema()
+    values = ["bbc/politics/001.txt#3", "/tmp/Ünïcode path/x y.txt", "reuters", "0f3a9c", "en", " padded ", ""]
+    for name in ("id", "path", "source_key", "fingerprint", "language"):
+        for value in values:
+            assert _fast_values(schema[name], value) == sorted(schema[name].index(value)), (name, value)
