@@ -211,7 +211,9 @@ class _InlineRunner:
         self.outstanding -= 1
         return self._done.pop(0)
 
-    def flush(self) -> list:
+    def flush(self, take: Callable[[list[_Result]], None]) -> list:
+        while self.outstanding:
+            take(self.wait_one())
         return self.maker.finish()
 
     def close(self) -> None:
@@ -309,7 +311,7 @@ class _PoolRunner:
     def submit(self, kind: str, payload) -> None:
         self._send(min(range(len(self.load)), key=self.load.__getitem__), kind, payload)
 
-    def _receive(self):
+    def _receive(self) -> tuple[int, object]:
         while True:
             try:
                 task_id, value, error = self.results.get(timeout=0.5)
@@ -322,17 +324,27 @@ class _PoolRunner:
                 raise RuntimeError(f"an indexing worker failed: {error}")
             self.load[self.owner.pop(task_id)] -= 1
             self.outstanding -= 1
-            return value
+            return task_id, value
 
     def wait_one(self) -> list[_Result]:
-        return self._receive()
+        return self._receive()[1]
 
-    def flush(self) -> list:
-        """Every worker closes its segment; returns the segments (after all tasks are done)."""
-        assert self.outstanding == 0
-        for worker in range(len(self.procs)):
-            self._send(worker, "flush", None)
-        return [segment for _ in self.procs for segment in self._receive()]
+    def flush(self, take: Callable[[list[_Result]], None]) -> list:
+        """Every worker closes its segment once its queued tasks are done; returns the segments.
+
+        The flush is queued behind each worker's own tasks at once, so a worker
+        that runs out of tasks writes its segment while the others finish
+        theirs; task results arriving meanwhile go to ``take``.
+        """
+        flushes = {self._send(worker, "flush", None) for worker in range(len(self.procs))}
+        segments = []
+        while self.outstanding:
+            task_id, value = self._receive()
+            if task_id in flushes:
+                segments.extend(value)
+            else:
+                take(value)
+        return segments
 
     def close(self) -> None:
         for tasks in self.queues:
@@ -490,10 +502,9 @@ def _index_locked(ix, lock, paths, index_dir, roots, report, started, rebuild, p
 
     def commit_now() -> None:
         nonlocal writer, uncommitted, last_commit, deleted
-        while runner.outstanding:
-            take(runner.wait_one())
+        segments = runner.flush(take)
         report_progress("committing")
-        _commit(writer, runner.flush(), deleted)
+        _commit(writer, segments, deleted)
         deleted = False
         _apply(manifest, finished)
         filestore.save_manifest(index_dir, manifest)
@@ -508,16 +519,15 @@ def _index_locked(ix, lock, paths, index_dir, roots, report, started, rebuild, p
             runner.submit(kind, payload)
             if uncommitted >= COMMIT_EVERY_ARTICLES or time.monotonic() - last_commit > COMMIT_EVERY_SECONDS:
                 commit_now()
-        while runner.outstanding:
-            take(runner.wait_one())
 
         for path, state in list(manifest.items()):
             if path not in seen and _under(path, roots) and not os.path.exists(path):
                 delete_path(path)
                 report.removed += len(state.ids)
                 finished[path] = None
+        segments = runner.flush(take)
         report_progress("committing")
-        _commit(writer, runner.flush(), deleted)
+        _commit(writer, segments, deleted)
         runner.close()
     except BaseException:
         runner.kill()
