@@ -60,8 +60,7 @@ def similar(index_dir, article_id: str, limit: int = 10):
         stored = searcher.stored_fields(docnum)
         text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
         terms = searcher.key_terms_from_text("body", text, numterms=20)
-        fingerprint = stored.get("fingerprint")
-        same = wq.Or([wq.Term("id", article_id), wq.Term("fingerprint", fingerprint)]) if fingerprint else wq.Term("id", article_id)
+        same = _identical_copies(searcher, docnum)
         q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in terms])
         results = searcher.search(q, mask=same, limit=limit)
         ranked = list(results.items())
@@ -70,6 +69,19 @@ def similar(index_dir, article_id: str, limit: int = 10):
     return SearchResult(
         query=f"similar to {article_id}", total=total, took_ms=(time.perf_counter() - started) * 1000, hits=hits
     )
+
+
+def _identical_copies(searcher, docnum: int) -> set[int]:
+    """``docnum`` and the articles with its exact fingerprint (read from the copies column)."""
+    from newsearch.columns import column
+    from newsearch.copies import FINGERPRINT_BYTES
+
+    signatures = column(searcher, "copies", default=b"")
+    fingerprint = signatures[docnum][:FINGERPRINT_BYTES]
+    same = {docnum}
+    if any(fingerprint):
+        same.update(d for d, raw in signatures.items() if raw[:FINGERPRINT_BYTES] == fingerprint)
+    return same
 
 
 @dataclass

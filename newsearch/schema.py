@@ -47,7 +47,8 @@ def build_schema() -> Schema:
         date=_column_only(DATETIME(stored=True, sortable=True)),
         date_text=STORED(),
         # Identical copies share a fingerprint; near-copies have similar sketches (dedup.py).
-        fingerprint=ID(stored=True),
+        # Stored for display and export; searches read it from the copies column.
+        fingerprint=STORED(),
         # Fingerprint and sketch again, packed in fixed-width binary (copies.py): grouping reads
         # them for every candidate, and a fixed-width column needs no offset table to open.
         copies=COLUMN(FixedBytesColumn(COPIES_BYTES)),

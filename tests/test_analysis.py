@@ -112,12 +112,12 @@ def test_frequency_fast_path_gives_the_same_values():
 
 
 def test_id_fast_path_gives_the_same_values():
-    """writer._fast_values on ID fields (id, path, source_key, fingerprint, language) equals field.index."""
+    """writer._fast_values on ID fields (id, path, source_key, language) equals field.index."""
     from newsearch.schema import build_schema
     from newsearch.writer import _fast_values
 
     schema = build_schema()
     values = ["bbc/politics/001.txt#3", "/tmp/Ünïcode path/x y.txt", "reuters", "0f3a9c", "en", " padded ", ""]
-    for name in ("id", "path", "source_key", "fingerprint", "language"):
+    for name in ("id", "path", "source_key", "language"):
         for value in values:
             assert _fast_values(schema[name], value) == sorted(schema[name].index(value)), (name, value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,21 @@ def test_long_question_ranks_articles_matching_more_of_it_higher(politics_index,
     top, tail = result["hits"][:10], result["hits"][-10:]
     assert sum(map(coverage, top)) / 10 > sum(map(coverage, tail)) / 10 + 1
     assert all(coverage(hit) >= 4 for hit in top)
+
+
+def test_similar_leaves_out_identical_copies(tmp_path, runner):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    sources = sorted(corpus("bbc", "politics").glob("*.txt"))[:40]
+    for path in sources:
+        shutil.copyfile(path, folder / path.name)
+    shutil.copyfile(sources[0], folder / "copy-of-first.txt")
+    index = tmp_path / "index"
+    assert invoke(runner, "index", folder, "--index", index).exit_code == 0
+    exported = [json.loads(line) for line in invoke(runner, "export", "--index", index).stdout.splitlines()]
+    first = next(a["id"] for a in exported if a["path"].endswith(sources[0].name))
+    copy = next(a["id"] for a in exported if a["path"].endswith("copy-of-first.txt"))
+    result = invoke(runner, "similar", first, "--index", index, "--json")
+    assert result.exit_code == 0, result.stderr
+    ids = {h["id"] for h in json.loads(result.stdout)["hits"]}
+    assert len(ids) == 10 and first not in ids and copy not in ids
