@@ -9,12 +9,14 @@ per posting while writing. Here:
   flush sorts the terms, not the postings, and nothing is pickled to disk;
 - text fields whose analyzer offers ``term_positions`` (``newsearch.analysis``)
   are analysed without Token objects, giving the same terms and positions;
-- field lengths are read once per document and field, not once per posting.
+- field lengths are read once per document and field, not once per posting;
+- each term's postings are written at once (``newsearch.postings``), in
+  Whoosh's file format.
 
 Memory is bounded by the caller: when ``pool.currentsize`` passes its budget,
 the owner finalises the segment and starts a new one (see ``SegmentMaker``).
-The segment files written are those ``SegmentWriter`` writes: readers are
-plain Whoosh.
+The segment files are Whoosh's (posting blocks pickled with protocol 3 rather
+than 2, which Whoosh reads alike): readers are plain Whoosh.
 """
 
 from __future__ import annotations
@@ -117,8 +119,9 @@ def _fast_values(field, value):
 
     Positions fields whose analyzer has ``term_positions``, Frequency fields
     whose analyzer has ``term_counts(text) -> {term: count}`` (every token
-    unstopped, boost 1.0), and ID fields. ``add_document`` pools Positions fields without
-    this list (``_pool_positions``); tests compare both with Whoosh's values.
+    unstopped, boost 1.0), and ID fields. ``add_document`` pools Positions
+    fields without this list (``_pool_positions``); tests compare both with
+    Whoosh's values.
     """
     if type(value) is str:
         if type(field.format) is Frequency:
@@ -161,6 +164,25 @@ def _pool_positions(pool, terms, poses, docnum: int, fmt, fieldboost: float) -> 
             size += len(vbytes)
     pool.currentsize += size
     return sum(map(len, poses.values()))
+
+
+def _pool_items(pool, terms, items, docnum: int, fieldboost: float, scorable: bool) -> int:
+    """Add (btext, freq, weight, vbytes) postings to the pool; returns the field length."""
+    length = 0
+    size = 0
+    for btext, freq, weight, vbytes in items:
+        if scorable:
+            length += freq
+        entry = terms.get(btext)
+        if entry is None:
+            entry = terms[btext] = (array("i"), array("d"), [])
+            size += _TERM_BYTES + len(btext)
+        entry[0].append(docnum)
+        entry[1].append(weight * fieldboost)
+        entry[2].append(vbytes)
+        size += _POSTING_BYTES + len(vbytes)
+    pool.currentsize += size
+    return length
 
 
 def _fast_counts(field, value):
@@ -227,7 +249,7 @@ class FastSegmentWriter(SegmentWriter):
                         items = _fast_values(field, value)
                         if items is None:
                             items = field.index(value)
-                        length = self._pool_items(terms, items, docnum, fieldboost, field.scorable)
+                        length = _pool_items(pool, terms, items, docnum, fieldboost, field.scorable)
 
                 if field.separate_spelling():
                     raise TypeError(f"field {fieldname!r} keeps separate spelling words, which FastSegmentWriter does not write")
@@ -253,24 +275,6 @@ class FastSegmentWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
-
-    def _pool_items(self, terms, items, docnum: int, fieldboost: float, scorable: bool) -> int:
-        """Add (btext, freq, weight, vbytes) postings to the pool; returns the field length."""
-        length = 0
-        size = 0
-        for btext, freq, weight, vbytes in items:
-            if scorable:
-                length += freq
-            entry = terms.get(btext)
-            if entry is None:
-                entry = terms[btext] = (array("i"), array("d"), [])
-                size += _TERM_BYTES + len(btext)
-            entry[0].append(docnum)
-            entry[1].append(weight * fieldboost)
-            entry[2].append(vbytes)
-            size += _POSTING_BYTES + len(vbytes)
-        self.pool.currentsize += size
-        return length
 
     def _flush_segment(self):
         self.perdocwriter.close()
