@@ -5,7 +5,11 @@ reads the same corpus the benchmarks index (BBC .txt: first line the title,
 the rest the body; Reuters JSON Lines: one document per record), so timings
 include reading, as newsearch's do.
 
-    python benchmarks/baseline_whoosh.py INDEX_DIR PATH...
+    python benchmarks/baseline_whoosh.py [--procs N] INDEX_DIR PATH...
+
+``--procs N`` uses Whoosh's own multiprocessing writer instead
+(``ix.writer(procs=N, multisegment=True)``: N sub-writers, their segments
+kept as they are rather than merged), to measure what it gives.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ def iter_documents(paths):
                 yield {"id": path, "title": title, "body": body}
 
 
-def main(index_dir: str, paths: list[str]) -> int:
+def main(index_dir: str, paths: list[str], procs: int = 1) -> int:
     from whoosh import index
     from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import ID, TEXT, Schema
@@ -49,7 +53,7 @@ def main(index_dir: str, paths: list[str]) -> int:
     os.makedirs(index_dir, exist_ok=True)
     schema = Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=StemmingAnalyzer(), stored=True), body=TEXT(analyzer=StemmingAnalyzer(), stored=True))
     ix = index.create_in(index_dir, schema)
-    writer = ix.writer()
+    writer = ix.writer(procs=procs, multisegment=True) if procs > 1 else ix.writer()
     count = 0
     for doc in iter_documents(paths):
         writer.add_document(**doc)
@@ -60,4 +64,8 @@ def main(index_dir: str, paths: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2:]))
+    args = sys.argv[1:]
+    procs = 1
+    if args[:1] == ["--procs"]:
+        procs, args = int(args[1]), args[2:]
+    sys.exit(main(args[0], args[1:], procs))
