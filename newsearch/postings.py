@@ -5,9 +5,10 @@ through ``W3PostingsWriter.add_posting`` (type asserts, per-posting statistics),
 then writes each block and term-table row with a dozen small file writes. The
 columnar pool (``newsearch.writer``) already holds each term's postings as
 arrays, so here a whole term is turned into bytes at once: the blocks, their
-info tuples and the term-table row are the bytes Whoosh would write
-(``tests/test_postings.py`` compares the segment files), with one file write
-per batch of terms.
+info tuples and the term-table row, with one file write per batch of terms.
+With pickle protocol 2 for the blocks these are the bytes Whoosh writes
+(``tests/test_postings.py`` compares the segment files); by default the blocks
+use protocol 3 (see BLOCK_PROTOCOL).
 
 Only Whoosh's own ``W3FieldWriter`` (whoosh3 3.x) is handled; anything else
 falls back to the generic path in ``writer``.
@@ -34,6 +35,8 @@ _FLUSH_BYTES = 1 << 20
 # protocol 3 on, bytes are bytes: blocks 1/3 smaller, pickled 3x and read back 2x faster.
 # Whoosh reads blocks with pickle.loads, which takes any protocol.
 BLOCK_PROTOCOL = 3
+
+
 def can_write(fieldwriter) -> bool:
     """True if ``fieldwriter`` is one whose file layout :func:`write_field` reproduces."""
     return type(fieldwriter) is W3FieldWriter and type(fieldwriter._codec) is W3Codec and fieldwriter._codec._inlinelimit <= 1
