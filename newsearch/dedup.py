@@ -20,25 +20,34 @@ NEAR_DUPLICATE = 0.5  # estimated 4-gram resemblance from which two articles cou
 MIN_WORDS = 40  # shorter texts (headline-only wires) are too thin to call copies
 
 _WORDS = re.compile(r"\w+")
+# ASCII text: each byte that \w does not match (all but letters, digits and "_") becomes a space.
+_ASCII_NON_WORD = bytes(c if chr(c).isalnum() or c == ord("_") else ord(" ") for c in range(128)) + b" " * 128
 
 
-def words_of(text: str) -> list[str]:
-    return _WORDS.findall(text.lower())
+def words_of(text: str) -> list[bytes]:
+    """The lowercased ``\\w+`` words of ``text``, UTF-8 encoded (what fingerprint and sketch hash).
+
+    ASCII text (most news in English) is split with a byte translation table
+    instead of the regex: the same words, in a third of the time.
+    """
+    if text.isascii():
+        return text.encode("ascii").lower().translate(_ASCII_NON_WORD).split()
+    return list(map(str.encode, _WORDS.findall(text.lower())))
 
 
-def fingerprint(words: list[str]) -> str:
+def fingerprint(words: list[bytes]) -> str:
     """Identical text, whatever its spacing, case or punctuation, shares a fingerprint."""
-    return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(b" ".join(words)).hexdigest()[:16]
 
 
-def sketch(words: list[str]) -> str:
+def sketch(words: list[bytes]) -> str:
     """The SKETCH_SIZE smallest 4-gram hashes, as hex; empty for short texts."""
     if len(words) < MIN_WORDS:
         return ""
     # One pass in C over the 4-grams (zip of shifted word lists, no Python-level
-    # loop or list slice per 4-gram): the same strings and hashes, ~25 % less CPU.
-    grams = map(" ".join, zip(*(words[i:] for i in range(SHINGLE))))
-    hashes = set(map(zlib.crc32, map(str.encode, grams)))  # str.encode: UTF-8
+    # loop or list slice per 4-gram): the CRC of each 4-gram's words joined by spaces.
+    grams = map(b" ".join, zip(*(words[i:] for i in range(SHINGLE))))
+    hashes = set(map(zlib.crc32, grams))
     bottom = sorted(hashes)[:SKETCH_SIZE]  # sorted: C, unlike heapq.nsmallest's loop
     return struct.pack(f">{len(bottom)}I", *bottom).hex()  # 8 hex digits a hash, as f"{h:08x}"
 
