@@ -40,28 +40,18 @@ class ColumnarPool:
 
     def __init__(self):
         self.fields: dict[str, dict[bytes, tuple]] = {}
-        self.fieldnames: set[str] = set()
         self.currentsize = 0
 
     def terms(self, fieldname: str) -> dict[bytes, tuple]:
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
         return terms
 
     def add(self, item) -> None:
-        """One (fieldname, btext, docnum, weight, vbytes) posting: the generic path (merges)."""
+        """One (fieldname, btext, docnum, weight, vbytes) posting: Whoosh's path (merges)."""
         fieldname, btext, docnum, weight, vbytes = item
-        terms = self.terms(fieldname)
-        entry = terms.get(btext)
-        if entry is None:
-            entry = terms[btext] = (array("i"), array("d"), [])
-            self.currentsize += _TERM_BYTES + len(btext)
-        entry[0].append(docnum)
-        entry[1].append(weight)
-        entry[2].append(vbytes)
-        self.currentsize += _POSTING_BYTES + len(vbytes or b"")
+        _pool_items(self, self.terms(fieldname), ((btext, 0, weight, vbytes or b""),), docnum, 1.0, False)
 
     def iter_postings(self):
         for fieldname in sorted(self.fields):
@@ -70,9 +60,6 @@ class ColumnarPool:
                 docnums, weights, values = terms[btext]
                 for docnum, weight, vbytes in zip(docnums, weights, values):
                     yield fieldname, btext, docnum, weight, vbytes
-
-    def save(self) -> None:
-        pass
 
     def cleanup(self) -> None:
         self.fields = {}
