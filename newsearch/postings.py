@@ -157,15 +157,18 @@ class _TermEncoder:
         else:
             mini_values = value or b""
         length = self.length_of(docnum) if self.length_of is not None else 0
-        data = dumps(((docnum,), None if weight32 == 1.0 else weight32, mini_values), self.protocol)
-        comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
-        if comp:
-            data = zlib.compress(data, comp)
+        data, comp = self._pack(((docnum,), None if weight32 == 1.0 else weight32, mini_values))
         top = weight if weight > 0 else 0
         length_byte = length_to_byte(length) if length else 0
         info = dumps((1, docnum, top, comp, length_byte, length_byte), 2)
         block = WHOOSH3_HEADER_MAGIC + pack_int(-(len(info) + len(data))) + info + data
         return block, _TERMINFO.pack(False, weight32, 1, length_byte, length_byte, top, docnum, docnum)
+
+    def _pack(self, payload: tuple) -> tuple[bytes, int]:
+        """A block's (ids, weights, values) pickled, and zlib-compressed unless too small to gain."""
+        data = dumps(payload, self.protocol)
+        comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
+        return (zlib.compress(data, comp) if comp else data), comp
 
     def _block(self, ids, raw, values):
         weights32 = array("f", raw)
@@ -192,9 +195,6 @@ class _TermEncoder:
             if present:
                 min_len, max_len = min(present), max(present)
 
-        data = dumps((tuple(map(sub, ids, chain((0,), ids))), mini_weights, mini_values), self.protocol)
-        comp = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
-        if comp:
-            data = zlib.compress(data, comp)
+        data, comp = self._pack((tuple(map(sub, ids, chain((0,), ids))), mini_weights, mini_values))
         info = dumps((count, ids[-1], block_max, comp, length_to_byte(min_len), length_to_byte(max_len)), 2)
         return data, info, weights32, block_max, min_len, max_len
