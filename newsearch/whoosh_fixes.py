@@ -75,16 +75,24 @@ class _BufferStream:
     def peek(self, size: int = 1) -> bytes:
         """Bytes ahead without moving (as a buffered reader's peek: possibly fewer than asked)."""
         if self._copy is not None:
-            return self._copy.getvalue()[self._copy.tell() :][: max(size, 1)]
+            here = self._copy.tell()
+            ahead = self._copy.read(max(size, 1))
+            self._copy.seek(here)
+            return ahead
         return bytes(self._buf[self._pos : self._pos + min(max(size, 1), self.PEEK_BYTES)])
 
     def readline(self, size: int | None = -1) -> bytes:
         if self._copy is not None:
             return self._copy.readline(size)
         limit = len(self._buf) if size is None or size < 0 else min(len(self._buf), self._pos + size)
-        chunk = bytes(self._buf[self._pos : limit])
-        newline = chunk.find(b"\n")
-        return self.read(len(chunk) if newline < 0 else newline + 1)
+        start = self._pos
+        while start < limit:  # look for the newline a chunk at a time, not in a copy of the rest
+            end = min(limit, start + self.PEEK_BYTES)
+            newline = bytes(self._buf[start:end]).find(b"\n")
+            if newline >= 0:
+                return self.read(start + newline + 1 - self._pos)
+            start = end
+        return self.read(limit - self._pos)
 
     def close(self) -> None:
         if self._copy is not None:

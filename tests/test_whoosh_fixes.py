@@ -46,7 +46,7 @@ class PeekingBytesIO(io.BytesIO):
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=200), OPERATIONS)
 def test_stream_reads_as_bytesio_does(data, operations):
-    data += pickle.dumps({"block": (3, 17, 1.5)}, 2) + b"line one\nline two\n"
+    data += pickle.dumps({"block": (3, 17, 1.5)}, 2) + b"line one\nline two\n" + b"x" * 1200 + b"\nafter a line longer than a peek\n"
     ours, theirs = _BufferStream(memoryview(data)), PeekingBytesIO(data)
     for operation in operations:
         assert apply(ours, operation) == apply(theirs, operation), operation
