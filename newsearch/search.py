@@ -12,8 +12,8 @@ from newsearch.errors import ArticleNotFound
 from newsearch.models import Article, Hit
 
 SEARCH_SECONDS = 5.0  # a query never runs longer than this; it answers with what it found
-SUGGEST_BELOW = 3
-NO_DOCUMENT = -1  # a document number no index has  # offer a corrected query when fewer hits than this
+SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
+NO_DOCUMENT = -1  # a document number no index has
 FACETS = {"source": "source_key"}  # user facet name -> indexed column
 
 
