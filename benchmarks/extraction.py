@@ -1,7 +1,7 @@
 """Extraction accuracy on real pages: ../shared/corpora/pages (126 pages, 15 languages).
 
 For every page the article-region text scrape (``<id>.txt``) and the saved page
-(``<id>.html.gz``) go through ``newsearch.readers.read_articles`` exactly as the
+(``<id>.html.gz``) go through ``newsearch.ingest.read_articles`` exactly as the
 indexer calls it, and the result is compared with the publisher's truth:
 
 - title: equal after NFKC, casefold, whitespace and quote normalisation;
@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsearch.models import Article  # noqa: E402
-from newsearch.readers import read_articles  # noqa: E402
+from newsearch.ingest import read_articles  # noqa: E402
 
 DEFAULT_PAGES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "pages"
 # Targets on English pages, from the extraction issue.

@@ -6,7 +6,7 @@ Without --index, BBC + Reuters (x --copies) is indexed into a temporary folder f
 Cold: each query is run --runs times as ``python -m newsearch query Q --json`` and as
 the minimal script below (open the index, parse, search, highlight the hits);
 the medians of all runs are compared. Warm: 50 mixed queries through
-``newsearch.search.search`` in one process after one warm-up pass.
+``newsearch.search.service.search`` in one process after one warm-up pass.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def cold(index: Path, runs: int) -> tuple[float, float]:
 
 
 def warm(index: Path) -> tuple[float, float]:
-    from newsearch.search import search
+    from newsearch.search.service import search
 
     for q in WARM_QUERIES:  # warm-up: imports, OS cache, stem cache
         search(index, q)

@@ -169,12 +169,12 @@ def title_of(text: str, words: int) -> str:
 def build_index(docs: Mapping[str, str], index_dir: Path, *, title_words: int = 0, schema=None):
     """The TIME index with newsearch's schema (id = docno, body = the text).
 
-    Stand-in for ``newsearch.index.index_paths`` until it lands on main.
+    Stand-in for ``newsearch.indexing.run.index_paths`` until it lands on main.
     """
     from whoosh import index
 
-    from newsearch.ranking import indexed_title
-    from newsearch.schema import build_schema
+    from newsearch.engines.whoosh.ranking import indexed_title
+    from newsearch.engines.whoosh.schema import build_schema
 
     ix = index.create_in(str(index_dir), schema or build_schema())
     writer = ix.writer()
@@ -190,7 +190,7 @@ def build_index(docs: Mapping[str, str], index_dir: Path, *, title_words: int = 
 
 def rank(searcher, schema, text: str, variant: Mapping, limit: int = DEPTH) -> list[str]:
     """One query through newsearch's ranking functions with a variant's settings."""
-    from newsearch import ranking
+    from newsearch.engines.whoosh import ranking
 
     fields = variant.get("fields", None)
     kwargs = {"fields": fields} if fields else {}
@@ -218,7 +218,7 @@ def rank(searcher, schema, text: str, variant: Mapping, limit: int = DEPTH) -> l
 def searcher_for(ix, variant: Mapping):
     from whoosh import scoring
 
-    from newsearch import ranking
+    from newsearch.engines.whoosh import ranking
 
     if variant.get("model") == "pl2":
         weighting = scoring.PL2(c=variant.get("c", 1.0))
@@ -232,12 +232,12 @@ def searcher_for(ix, variant: Mapping):
 def run_newsearch(index_dir: Path, queries: Mapping[str, str]) -> tuple[Run, list[float]]:
     """newsearch's ranking, through the code path of ``newsearch query``.
 
-    The index is built by ``newsearch.index.index_paths`` from the TIME files
-    (extraction included); each query goes through ``newsearch.search.search``
+    The index is built by ``newsearch.indexing.run.index_paths`` from the TIME files
+    (extraction included); each query goes through ``newsearch.search.service.search``
     with its defaults, so grouping of copies applies: a grouped copy is
     ranked right after the hit it is shown under. The docno is the file name.
     """
-    from newsearch.search import SearchOptions, search
+    from newsearch.search.service import SearchOptions, search
 
     def ranking(text: str, limit: int) -> list[str]:
         result = search(index_dir, text, SearchOptions(limit=limit))
@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     fts5 = row("SQLite FTS5 (porter, OR, bm25)", *run_fts5(docs, queries), qrels)
     rows = [fts5, row("plain Whoosh (BM25F, OrGroup)", *run_plain_whoosh(docs, queries), qrels)]
     with tempfile.TemporaryDirectory(prefix="newsearch-time-") as tmp:
-        from newsearch.index import index_paths
+        from newsearch.indexing.run import index_paths
 
         index_dir = Path(tmp) / "index"
         index_paths([args.corpus / "docs"], index_dir)

@@ -44,7 +44,7 @@ SHORT_QUERIES = [
 def build(index_dir: Path):
     from whoosh import index
 
-    from newsearch.schema import build_schema
+    from newsearch.engines.whoosh.schema import build_schema
 
     if index.exists_in(str(index_dir)):
         return index.open_dir(str(index_dir))
@@ -69,7 +69,7 @@ def build(index_dir: Path):
 def time_stages(ix, queries: list[str]) -> dict[str, list[float]]:
     from whoosh import query as wq
 
-    from newsearch import ranking
+    from newsearch.engines.whoosh import ranking
 
     stages: dict[str, list[float]] = {k: [] for k in ("plain", "first pass", "terms", "rescore", "final", "expanded")}
     with ix.searcher(weighting=ranking.weighting()) as s:

@@ -92,9 +92,9 @@ def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json):
     Re-runs are incremental: unchanged files are skipped without being read,
     changed ones re-indexed, and articles of files gone from PATHS removed.
     """
-    from newsearch import render
-    from newsearch.index import index_paths
-    from newsearch.progress import index_progress
+    from newsearch.output import terminal as render
+    from newsearch.indexing.run import index_paths
+    from newsearch.output.progress import index_progress
 
     err = render.console(stderr=True)
 
@@ -147,8 +147,8 @@ def search_options(command):
 @handle_errors
 def query_command(words, index_dir, since, until, sources, limit, offset, sort, facets, show_all, as_timeline, as_json, as_jsonl):
     """Search the index: ranked results with highlighted snippets."""
-    from newsearch import render
-    from newsearch.search import SearchOptions, search
+    from newsearch.output import terminal as render
+    from newsearch.search.service import SearchOptions, search
 
     text = " ".join(words)
     options = SearchOptions(
@@ -185,8 +185,8 @@ def query_command(words, index_dir, since, until, sources, limit, offset, sort, 
 @handle_errors
 def show_command(article_id, index_dir, as_json):
     """Show one article in full (by the id that query prints)."""
-    from newsearch import render
-    from newsearch.search import get_article
+    from newsearch.output import terminal as render
+    from newsearch.search.service import get_article
 
     article = get_article(index_dir, article_id)
     if as_json:
@@ -200,8 +200,8 @@ def show_command(article_id, index_dir, as_json):
 @handle_errors
 def export_command(index_dir):
     """Every indexed article as JSON Lines, with all extracted fields."""
-    from newsearch import render
-    from newsearch.search import iter_articles
+    from newsearch.output import terminal as render
+    from newsearch.search.service import iter_articles
 
     render.write_jsonl(article.to_dict() for article in iter_articles(index_dir))
 
@@ -214,8 +214,8 @@ def export_command(index_dir):
 @handle_errors
 def similar_command(article_id, index_dir, limit, as_json):
     """Articles most like the article ID (by its key terms)."""
-    from newsearch import render
-    from newsearch.explore import similar
+    from newsearch.output import terminal as render
+    from newsearch.search.explore import similar
 
     result = similar(index_dir, article_id, limit=limit)
     if as_json:
@@ -231,8 +231,8 @@ def similar_command(article_id, index_dir, limit, as_json):
 @handle_errors
 def stats_command(index_dir, as_json):
     """Articles, sources, date range and size of the index."""
-    from newsearch import render
-    from newsearch.explore import stats
+    from newsearch.output import terminal as render
+    from newsearch.search.explore import stats
 
     result = stats(index_dir)
     if as_json:
@@ -250,15 +250,15 @@ def stats_command(index_dir, as_json):
 @handle_errors
 def timeline_command(words, index_dir, since, until, sources, interval, as_json):
     """How many matching articles per day, week or month, as a bar chart."""
-    from newsearch.search import SearchOptions
+    from newsearch.search.service import SearchOptions
 
     options = SearchOptions(since=since, until=until, sources=tuple(sources))
     _timeline(index_dir, " ".join(words), options, as_json, interval)
 
 
 def _timeline(index_dir, text, options, as_json, interval=None):
-    from newsearch import render
-    from newsearch.explore import timeline
+    from newsearch.output import terminal as render
+    from newsearch.search.explore import timeline
 
     result = timeline(index_dir, text, options, interval=interval)
     if as_json:

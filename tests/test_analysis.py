@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from newsearch.analysis import exact_analyzer, news_analyzer
+from newsearch.engines.whoosh.analysis import exact_analyzer, news_analyzer
 from conftest import corpus
 
 
@@ -99,7 +99,7 @@ def test_frequency_fast_path_gives_the_same_values():
     from whoosh.analysis import RegexTokenizer
     from whoosh.fields import TEXT
 
-    from newsearch.writer import _fast_values
+    from newsearch.engines.whoosh.writer import _fast_values
 
     class Counting(RegexTokenizer):
         def term_counts(self, text):
@@ -113,8 +113,8 @@ def test_frequency_fast_path_gives_the_same_values():
 
 def test_id_fast_path_gives_the_same_values():
     """writer._fast_values on ID fields (id, path, source_key, language) equals field.index."""
-    from newsearch.schema import build_schema
-    from newsearch.writer import _fast_values
+    from newsearch.engines.whoosh.schema import build_schema
+    from newsearch.engines.whoosh.writer import _fast_values
 
     schema = build_schema()
     values = ["bbc/politics/001.txt#3", "/tmp/Ünïcode path/x y.txt", "reuters", "0f3a9c", "en", " padded ", ""]

@@ -6,7 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from newsearch.dates import find_date, infer_dayfirst, iso_text, parse_field, parse_user_date, to_naive_utc
+from newsearch.ingest.dates import find_date, infer_dayfirst, iso_text, parse_field, to_naive_utc
+from newsearch.query.dates import parse_user_date
 
 NOW = datetime(2026, 11, 21, 12, 0)
 

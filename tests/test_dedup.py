@@ -12,7 +12,7 @@ from itertools import islice
 
 import pytest
 
-from newsearch import dedup
+from newsearch.ingest import signatures as dedup
 from conftest import corpus
 
 

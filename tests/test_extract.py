@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsearch.extract import MAX_BODY_CHARS, article_from_record, clean_line, extract_text
-from newsearch.readers import read_articles
+from newsearch.ingest.extract import MAX_BODY_CHARS, article_from_record, clean_line, extract_text
+from newsearch.ingest import read_articles
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "pages"
@@ -309,7 +309,7 @@ def test_headline_repeated_further_down_is_no_menu_item():
 
 
 def test_three_sentences_are_no_headline():
-    from newsearch.extract import _titleish
+    from newsearch.ingest.extract import _titleish
 
     # es_MallorcaZeitung_2025_04_16 (in the real-page test below): a three-sentence caption was the title.
     caption = ("Erst am Montag ging die Polizei gegen den Clan vor. Bei dieser Operation beschlagnahmten die Beamten "

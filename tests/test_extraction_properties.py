@@ -10,10 +10,11 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsearch.dates import find_date, parse_user_date
-from newsearch.extract import MAX_BODY_CHARS, article_from_record, extract_text
+from newsearch.ingest.dates import find_date
+from newsearch.query.dates import parse_user_date
+from newsearch.ingest.extract import MAX_BODY_CHARS, article_from_record, extract_text
 from newsearch.models import Article, Skip
-from newsearch.readers import SUPPORTED_SUFFIXES, read_articles
+from newsearch.ingest import SUPPORTED_SUFFIXES, read_articles
 
 NOW = datetime(2026, 11, 21, 12, 0)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import corpus
-from newsearch import files as filestore
-from newsearch.index import index_paths
+from newsearch.indexing import files as filestore
+from newsearch.indexing.run import index_paths
 
 
 def bbc_slice(dest: Path, per_topic: int = 3) -> list[Path]:
@@ -73,7 +73,7 @@ def test_first_run_adds_everything_and_rerun_reads_nothing(news, tmp_path, monke
     def no_reading(*args, **kwargs):
         raise AssertionError("an unchanged file was opened")
 
-    monkeypatch.setattr("newsearch.index.open", no_reading, raising=False)
+    monkeypatch.setattr("newsearch.indexing.run.open", no_reading, raising=False)
     again = index_paths([news], index)
     assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, 15, 0)
     assert again.files == 15
@@ -124,7 +124,7 @@ def test_touched_file_is_hashed_not_reindexed(news, tmp_path, monkeypatch):
     def no_extraction(*args, **kwargs):
         raise AssertionError("a file with unchanged content was extracted again")
 
-    monkeypatch.setattr("newsearch.readers.read_articles", no_extraction)
+    monkeypatch.setattr("newsearch.ingest.read_articles", no_extraction)
     report = index_paths([news], index)
     assert (report.added, report.updated, report.unchanged) == (0, 0, 15)
     # the new mtime is remembered: the next run does not even hash it

@@ -9,8 +9,8 @@ from itertools import islice
 
 import pytest
 
-from newsearch import names
-from newsearch.names import name_analyzer, query_names
+from newsearch.engines.whoosh import names
+from newsearch.engines.whoosh.names import name_analyzer, query_names
 from conftest import corpus
 
 
@@ -60,8 +60,8 @@ def test_term_counts_match_tokens_on_real_articles():
 
 def test_writer_fast_path_gives_the_indexed_values():
     """writer._fast_values with term_counts stands in for Frequency.word_values on the names field."""
-    from newsearch.schema import build_schema
-    from newsearch.writer import _fast_values
+    from newsearch.engines.whoosh.schema import build_schema
+    from newsearch.engines.whoosh.writer import _fast_values
 
     field = build_schema()["names"]
     for text in islice(articles(), 50):

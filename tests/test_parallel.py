@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from newsearch import index as indexing
-from newsearch.index import index_paths
+from newsearch.indexing import run as indexing
+from newsearch.indexing.run import index_paths
 from test_incremental import bbc_slice, reuters_slice, stored
 
 QUERIES = ["oil prices", "bank rate", "election", "football club", "mobile phone", "trade deficit", "\"interest rates\"", "film"]

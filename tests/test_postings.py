@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsearch import writer
-from newsearch.index import index_paths
+from newsearch.engines.whoosh import writer
+from newsearch.indexing.run import index_paths
 from test_incremental import bbc_slice, reuters_slice
 
 
@@ -118,10 +118,10 @@ def test_fast_writer_indexes_what_whooshs_writer_indexes(corpus_dir, tmp_path):
     """The same articles through Whoosh's own SegmentWriter and through a newsearch run."""
     from whoosh import index as whoosh_index
 
-    from newsearch.files import file_id
-    from newsearch.index import article_document
-    from newsearch.readers import read_articles
-    from newsearch.schema import build_schema
+    from newsearch.indexing.files import file_id
+    from newsearch.indexing.run import article_document
+    from newsearch.ingest import read_articles
+    from newsearch.engines.whoosh.schema import build_schema
 
     plain = tmp_path / "plain"
     plain.mkdir()

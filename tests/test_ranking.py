@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newsearch import ranking
-from newsearch.schema import build_schema
+from newsearch.engines.whoosh import ranking
+from newsearch.engines.whoosh.schema import build_schema
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"

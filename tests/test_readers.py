@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsearch.models import Article, Skip
-from newsearch.readers import SUPPORTED_SUFFIXES, is_supported, read_articles
+from newsearch.ingest import SUPPORTED_SUFFIXES, is_supported, read_articles
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 TEXT = "Ministers agree a budget\n\n13 November 2024\n\nThe budget was agreed on Tuesday after long talks.\n"
@@ -298,13 +298,13 @@ def test_huge_text_file_is_bounded():
     start = time.perf_counter()
     (article,) = read(data, "big.txt")
     assert time.perf_counter() - start < 20
-    from newsearch.extract import MAX_BODY_CHARS
+    from newsearch.ingest.extract import MAX_BODY_CHARS
 
     assert article.title == "Huge log" and 0 < len(article.body) <= MAX_BODY_CHARS
 
 
 def test_import_stays_light():
-    code = ("import sys, newsearch.readers, newsearch.extract, newsearch.dates; "
+    code = ("import sys, newsearch.ingest, newsearch.ingest.extract, newsearch.ingest.dates; "
             "print(sorted(m for m in ('trafilatura', 'dateparser', 'charset_normalizer', 'lxml') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[1], check=True)

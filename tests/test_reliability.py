@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SEEDS, corpus, invoke
-from newsearch import store
+from newsearch.engines.whoosh import store
 
 
 def newsearch(*args, **kwargs) -> subprocess.Popen:
@@ -85,7 +85,7 @@ def test_junk_is_skipped_with_reasons_and_the_rest_indexed(junk_folder, tmp_path
     titles = {row["title"] for row in exported}
     assert {"Good record one", "Good record two", "Café society", "Giant file headline"} <= titles
     assert not any(row["path"].startswith(str(index)) for row in exported)
-    from newsearch.extract import MAX_BODY_CHARS
+    from newsearch.ingest.extract import MAX_BODY_CHARS
 
     giant = next(row for row in exported if row["title"] == "Giant file headline")
     assert MAX_BODY_CHARS * 0.9 < len(giant["body"]) <= MAX_BODY_CHARS
@@ -97,7 +97,7 @@ def test_junk_is_skipped_with_reasons_and_the_rest_indexed(junk_folder, tmp_path
 
 
 def test_a_file_deleted_during_the_run_is_skipped(tmp_path):
-    from newsearch.index import index_paths
+    from newsearch.indexing.run import index_paths
 
     folder = tmp_path / "archive"
     folder.mkdir()

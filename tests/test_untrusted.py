@@ -58,9 +58,9 @@ def test_renderer_makes_raw_escapes_visible_whatever_the_extractor_did():
 
     from rich.console import Console
 
-    from newsearch import render
+    from newsearch.output import terminal as render
     from newsearch.models import Hit
-    from newsearch.search import SearchResult
+    from newsearch.search.service import SearchResult
 
     hit = Hit(rank=1, score=1.0, id="x", path="/tmp/x.txt", title=HOSTILE_TITLE, date=None,
               source="[link=https://evil.example]Evil[/link]", author=None,
@@ -105,7 +105,7 @@ QUERY_ALPHABET = st.sampled_from(list('abcKyiv "():*?~^-+[]{}<>!&|\\/\'=,.;@#$%\
 @given(st.one_of(st.text(max_size=60), st.lists(QUERY_ALPHABET, max_size=12).map(" ".join), st.lists(QUERY_ALPHABET, max_size=12).map("".join)))
 def test_any_query_string_searches_or_fails_cleanly(seeds_index, text):
     from newsearch.errors import NewsearchError
-    from newsearch.search import search
+    from newsearch.search.service import search
 
     try:
         result = search(seeds_index, text)

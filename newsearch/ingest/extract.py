@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 
-from newsearch.dates import ParsedDate, find_date, infer_dayfirst, needs_convention, parse_field
+from newsearch.ingest.dates import ParsedDate, find_date, infer_dayfirst, needs_convention, parse_field
 from newsearch.models import Article
 
 # Bodies longer than this are cut: a news article is a few thousand characters,

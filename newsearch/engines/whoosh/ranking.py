@@ -1,10 +1,10 @@
 """Ranking for free-text queries: weighting model, query-side word handling
 and pseudo-relevance feedback.
 
-The index keeps every word (see :mod:`newsearch.analysis`); what to do with
+The index keeps every word (see :mod:`newsearch.engines.whoosh.analysis`); what to do with
 function words is decided here, per query. The query path::
 
-    from newsearch import ranking
+    from newsearch.engines.whoosh import ranking
 
     with ix.searcher(weighting=ranking.weighting()) as s:
         q = ranking.free_text_query(ix.schema, text)  # or the parser's query
@@ -47,8 +47,8 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.matching import ListMatcher, NullMatcher
 
-from newsearch.analysis import TOKEN_PATTERN
-from newsearch.schema import FIELD_BOOSTS
+from newsearch.engines.whoosh.analysis import TOKEN_PATTERN
+from newsearch.engines.whoosh.schema import FIELD_BOOSTS
 
 # BM25 parameters. K1 = 1.5 (within the usual 1.2-2.0) beat 1.2 on both halves
 # of the TIME queries; B is the usual 0.75.

@@ -49,7 +49,7 @@ def _read(data: bytes, path: str, base_id: str) -> Iterator[Article | Skip]:
         return
     complete = True
     if suffix.endswith(".gz"):
-        from newsearch.readers.compressed import gunzip
+        from newsearch.ingest.compressed import gunzip
 
         if not data:
             yield Skip(path, "empty file")
@@ -68,7 +68,7 @@ def _read(data: bytes, path: str, base_id: str) -> Iterator[Article | Skip]:
 
 
 def _read_checked(data: bytes, path: str, base_id: str, suffix: str, whole: bool) -> Iterator[Article | Skip]:
-    from newsearch.readers.text import MAX_DECODE_BYTES, decode, sniff_binary
+    from newsearch.ingest.decoding import MAX_DECODE_BYTES, decode, sniff_binary
 
     if not data.strip():
         if whole:
@@ -78,24 +78,24 @@ def _read_checked(data: bytes, path: str, base_id: str, suffix: str, whole: bool
         yield Skip(path, "binary file")
         return
     if suffix in (".html", ".htm"):
-        from newsearch.readers.html import read_html
+        from newsearch.ingest.html import read_html
 
         yield from _require_text(read_html(data, path, base_id), path)
         return
     # Record files are read whole; an article's text only as far as it can be used.
     text = decode(data, limit=None if suffix in (".json", ".jsonl") else MAX_DECODE_BYTES)
     if suffix == ".jsonl":
-        from newsearch.readers.jsonl import read_jsonl
+        from newsearch.ingest.records import read_jsonl
 
         if not whole:  # the last line was cut by the damage: drop it
             text = text[: text.rfind("\n") + 1]
         yield from read_jsonl(text, path, base_id)
     elif suffix == ".json":
-        from newsearch.readers.jsonl import read_json
+        from newsearch.ingest.records import read_json
 
         yield from read_json(text, path, base_id)
     else:
-        from newsearch.extract import extract_text
+        from newsearch.ingest.extract import extract_text
 
         yield from _require_text([extract_text(text, id=base_id, path=path)], path)
 

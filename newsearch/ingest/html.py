@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from newsearch.dates import ParsedDate, parse_field
-from newsearch.extract import (
+from newsearch.ingest.dates import ParsedDate, parse_field
+from newsearch.ingest.extract import (
     MAX_TITLE_CHARS,
     cap_body,
     clean_block,
@@ -47,7 +47,7 @@ _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sai
 
 def decode_html(data: bytes) -> str:
     """Page bytes -> text: UTF-8 when the bytes are UTF-8, else the declared charset, else Windows-1252."""
-    from newsearch.readers.text import decode, fix_mojibake
+    from newsearch.ingest.decoding import decode, fix_mojibake
 
     try:
         # Valid UTF-8 with non-ASCII bytes is not an accident: pages saved again as

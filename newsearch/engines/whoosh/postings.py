@@ -3,7 +3,7 @@
 Whoosh's ``FieldWriter.add_postings`` takes one posting per call and passes it
 through ``W3PostingsWriter.add_posting`` (type asserts, per-posting statistics),
 then writes each block and term-table row with a dozen small file writes. The
-columnar pool (``newsearch.writer``) already holds each term's postings as
+columnar pool (``newsearch.engines.whoosh.writer``) already holds each term's postings as
 arrays, so here a whole term is turned into bytes at once: the blocks, their
 info tuples and the term-table row, with one file write per batch of terms.
 With pickle protocol 2 for the blocks these are the bytes Whoosh writes

@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 from whoosh import query as wq
 
 from newsearch.errors import BadQuery
-from newsearch.names import query_names
-from newsearch.schema import FIELD_BOOSTS
+from newsearch.engines.whoosh.names import query_names
+from newsearch.engines.whoosh.schema import FIELD_BOOSTS
 
 USER_FIELDS = {"title", "body", "source", "author", "section", "date"}
 MAX_QUERY_CHARS = 10_000
@@ -115,7 +115,7 @@ def has_syntax(words: str) -> bool:
 def _parse_words(schema, words: str) -> wq.Query:
     """Plain words go to the ranking module's free-text query; anything with syntax to Whoosh's parser."""
     if not has_syntax(words):
-        from newsearch.ranking import free_text_query
+        from newsearch.engines.whoosh.ranking import free_text_query
 
         return free_text_query(schema, words)
     from whoosh import qparser  # only queries with syntax need the parser
@@ -190,7 +190,7 @@ def source_filter(schema, names: list[str]) -> wq.Query:
 
 
 def user_date_span(value: str, what: str, now: datetime) -> tuple[datetime, datetime]:
-    from newsearch.dates import parse_user_date
+    from newsearch.query.dates import parse_user_date
 
     try:
         return parse_user_date(value.strip().strip("'\""), now)

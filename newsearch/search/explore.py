@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from newsearch import store
+from newsearch.engines.whoosh import store
 from newsearch.errors import ArticleNotFound
 
 NO_DATE = 2**64 - 1  # what Whoosh's date column holds for an article without a date
@@ -17,7 +17,7 @@ NO_DATE = 2**64 - 1  # what Whoosh's date column holds for an article without a 
 
 def _raw_dates(searcher):
     """Raw date values by document number (NO_DATE where unknown)."""
-    from newsearch.columns import column
+    from newsearch.engines.whoosh.columns import column
 
     return column(searcher, "date", default=NO_DATE)
 
@@ -49,7 +49,7 @@ def similar(index_dir, article_id: str, limit: int = 10):
     """Articles most like one article: a query from its key terms (Bo1 model)."""
     from whoosh import query as wq
 
-    from newsearch.search import SearchResult, hits_from_results, weighting
+    from newsearch.search.service import SearchResult, hits_from_results, weighting
 
     started = time.perf_counter()
     ix = store.open_for_reading(index_dir)
@@ -73,8 +73,8 @@ def similar(index_dir, article_id: str, limit: int = 10):
 
 def _identical_copies(searcher, docnum: int) -> set[int]:
     """``docnum`` and the articles with its exact fingerprint (read from the copies column)."""
-    from newsearch.columns import column
-    from newsearch.copies import FINGERPRINT_BYTES
+    from newsearch.engines.whoosh.columns import column
+    from newsearch.ingest.signatures import FINGERPRINT_BYTES
 
     signatures = column(searcher, "copies", default=b"")
     fingerprint = signatures[docnum][:FINGERPRINT_BYTES]
@@ -100,7 +100,7 @@ class Stats:
 
 
 def stats(index_dir) -> Stats:
-    from newsearch.search import facet_counts
+    from newsearch.search.service import facet_counts
 
     from whoosh import query as wq
 
@@ -142,8 +142,8 @@ class Timeline:
 
 def timeline(index_dir, text: str, options=None, interval: str | None = None) -> Timeline:
     """How many matching articles per day, week, month or year (chosen from the span)."""
-    from newsearch.querying import bound_query, parse_query
-    from newsearch.search import SearchOptions, filter_docs
+    from newsearch.engines.whoosh.querying import bound_query, parse_query
+    from newsearch.search.service import SearchOptions, filter_docs
 
     options = options or SearchOptions()
     ix = store.open_for_reading(index_dir)

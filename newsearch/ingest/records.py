@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 
-from newsearch.extract import article_from_record
+from newsearch.ingest.extract import article_from_record
 from newsearch.models import Article, Skip
 
 

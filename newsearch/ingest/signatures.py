@@ -71,3 +71,28 @@ def min_shared() -> int:
     union, so it needs at least that share of SKETCH_SIZE in common.
     """
     return int(NEAR_DUPLICATE * SKETCH_SIZE)
+
+
+# --- the signature as stored in an index: fingerprint and sketch, packed --------------
+# Fixed-width bytes (zeros where absent), so an engine can keep them in a cheap column.
+
+FINGERPRINT_BYTES = 8  # 16 hex digits
+SKETCH_HASHES = 32  # dedup.SKETCH_SIZE
+COPIES_BYTES = FINGERPRINT_BYTES + 4 * SKETCH_HASHES
+_SKETCH = struct.Struct(f">{SKETCH_HASHES}I")
+
+
+def pack(fingerprint: str, sketch: str) -> bytes:
+    """16 hex digits and up to 32 eight-digit hashes -> COPIES_BYTES bytes (zeros where absent)."""
+    hashes = [int(sketch[i : i + 8], 16) for i in range(0, len(sketch), 8)][:SKETCH_HASHES]
+    hashes += [0] * (SKETCH_HASHES - len(hashes))
+    return bytes.fromhex(fingerprint.ljust(2 * FINGERPRINT_BYTES, "0")[: 2 * FINGERPRINT_BYTES]) + _SKETCH.pack(*hashes)
+
+
+def unpack(raw: bytes) -> tuple[bytes, frozenset[int]]:
+    """(fingerprint bytes or b"", sketch hashes) from a column value."""
+    if len(raw) != COPIES_BYTES or not any(raw):
+        return b"", frozenset()
+    fingerprint = raw[:FINGERPRINT_BYTES]
+    hashes = frozenset(h for h in _SKETCH.unpack(raw[FINGERPRINT_BYTES:]) if h)
+    return fingerprint, hashes

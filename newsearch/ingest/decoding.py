@@ -9,7 +9,7 @@ something else (Cyrillic, Shift-JIS...): then charset-normalizer, imported only
 for those rare files, has the last word.
 
 Only a bounded prefix is decoded: past :data:`MAX_DECODE_BYTES` an article is
-cut anyway (see ``newsearch.extract.MAX_BODY_CHARS``).
+cut anyway (see ``newsearch.ingest.extract.MAX_BODY_CHARS``).
 """
 
 from __future__ import annotations

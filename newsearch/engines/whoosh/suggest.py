@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from newsearch.names import QUERY_OPERATORS
+from newsearch.engines.whoosh.names import QUERY_OPERATORS
 
 _WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 FIELDS = ("title", "body")

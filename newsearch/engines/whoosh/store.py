@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from newsearch.errors import IndexIncompatible, IndexMissing
-from newsearch.schema import SCHEMA_VERSION
+from newsearch.engines.whoosh.schema import SCHEMA_VERSION
 
 META_NAME = "newsearch-meta.json"
 INDEX_NAME = "articles"  # the Whoosh index name inside the folder
@@ -43,7 +43,7 @@ def open_for_reading(index_dir: str | os.PathLike):
     """The Whoosh index at ``index_dir``, or IndexMissing/IndexIncompatible."""
     from whoosh import index
 
-    from newsearch import whoosh_fixes  # noqa: F401 - patch Whoosh before anything searches
+    from newsearch.engines.whoosh import whoosh_fixes  # noqa: F401 - patch Whoosh before anything searches
 
     from whoosh.index import EmptyIndexError
 
@@ -76,7 +76,7 @@ def open_for_writing(index_dir: Path, rebuild: bool = False):
     """Open the index, creating it (or starting over with ``rebuild``)."""
     from whoosh import index
 
-    from newsearch.schema import build_schema
+    from newsearch.engines.whoosh.schema import build_schema
 
     index_dir.mkdir(parents=True, exist_ok=True)
     if not rebuild:

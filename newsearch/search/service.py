@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsearch import store
+from newsearch.engines.whoosh import store
 from newsearch.errors import ArticleNotFound
 from newsearch.models import Article, Hit
 
@@ -55,8 +55,8 @@ class SearchOptions:
 
 def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | None = None) -> SearchResult:
     """Search the index at ``index_dir`` for ``text``."""
-    from newsearch.querying import bound_query, parse_query
-    from newsearch.suggest import suggest
+    from newsearch.engines.whoosh.querying import bound_query, parse_query
+    from newsearch.engines.whoosh.suggest import suggest
 
     options = options or SearchOptions()
     started = time.perf_counter()
@@ -108,7 +108,7 @@ def open_searcher(index_dir: str | os.PathLike):
 
 
 def weighting():
-    from newsearch.ranking import weighting as ranking_weighting
+    from newsearch.engines.whoosh.ranking import weighting as ranking_weighting
 
     return ranking_weighting()
 
@@ -134,8 +134,8 @@ def filter_docs(searcher, parsed) -> set[int] | None:
 def _dates_between(searcher, start, end) -> set[int]:
     from whoosh.util.times import datetime_to_long
 
-    from newsearch.columns import column
-    from newsearch.explore import NO_DATE
+    from newsearch.engines.whoosh.columns import column
+    from newsearch.search.explore import NO_DATE
 
     cache = searcher.__dict__.setdefault("_newsearch_date_sets", {})
     key = (start, end)
@@ -161,13 +161,13 @@ def _ranked_groups(searcher, parsed, allowed, options: SearchOptions):
     """
     sortedby = None
     if options.sort in ("date", "-date"):
-        from newsearch.explore import date_order
+        from newsearch.search.explore import date_order
 
         sortedby = date_order(newest_first=options.sort == "-date")
     wanted = options.offset + options.limit
     fetch = wanted if not options.group_duplicates else wanted * 2 + 10
     if sortedby is None:
-        from newsearch.ranking import FEEDBACK_DEPTH
+        from newsearch.engines.whoosh.ranking import FEEDBACK_DEPTH
 
         fetch = max(fetch, FEEDBACK_DEPTH)  # feedback may lift any of the top FEEDBACK_DEPTH
     while True:
@@ -191,7 +191,7 @@ def _with_feedback(searcher, query, ranked: list[tuple[int, float]]) -> list[tup
     search: the bonus goes only to the top FEEDBACK_DEPTH hits, which already
     outscore the rest, so only they need re-sorting.
     """
-    from newsearch.ranking import FEEDBACK_DEPTH, feedback_bonus
+    from newsearch.engines.whoosh.ranking import FEEDBACK_DEPTH, feedback_bonus
 
     bonus = feedback_bonus(searcher, query, [docnum for docnum, _ in ranked[:FEEDBACK_DEPTH]])
     if not bonus:
@@ -209,9 +209,9 @@ def group_copies(searcher, docnums: list[int]) -> list[list[int]]:
     share with the article, so a long result list costs one pass, not a
     comparison of every pair.
     """
-    from newsearch.columns import column
-    from newsearch.copies import unpack
-    from newsearch.dedup import NEAR_DUPLICATE, min_shared, resemblance
+    from newsearch.engines.whoosh.columns import column
+    from newsearch.ingest.signatures import unpack
+    from newsearch.ingest.signatures import NEAR_DUPLICATE, min_shared, resemblance
 
     signatures = column(searcher, "copies", default=b"")
     groups: list[list[int]] = []
@@ -274,7 +274,7 @@ def _or_of_terms(query):
     """
     from whoosh import query as wq
 
-    from newsearch.ranking import DocumentBonus
+    from newsearch.engines.whoosh.ranking import DocumentBonus
 
     if isinstance(query, wq.AndMaybe):
         return _or_of_terms(query.a)
@@ -310,7 +310,7 @@ def _timed_search(searcher, parsed, allowed, **kwargs):
 
 def hits_from_results(searcher, ranked: list[tuple[int, float]], groups: list[list[int]], offset: int, query) -> list[Hit]:
     """Hits for the given groups of positions in ``ranked``; snippets only for these."""
-    from newsearch.snippets import make_highlighter, snippet
+    from newsearch.engines.whoosh.snippets import make_highlighter, snippet
 
     highlighter = make_highlighter(searcher, query)
     hits = []

@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from newsearch import copies, dedup
-from newsearch import files as filestore
-from newsearch import store
+from newsearch.ingest import signatures
+from newsearch.indexing import files as filestore
+from newsearch.engines.whoosh import store
 from newsearch.errors import IndexLocked
-from newsearch.files import FileState
+from newsearch.indexing.files import FileState
 from newsearch.models import Article, Skip
-from newsearch.ranking import indexed_title
+from newsearch.engines.whoosh.ranking import indexed_title
 
 COMMIT_EVERY_ARTICLES = 50_000
 COMMIT_EVERY_SECONDS = 60.0
@@ -96,8 +96,8 @@ ProgressFn = Callable[[IndexProgress], None]
 
 def article_document(article: Article) -> dict:
     """The Whoosh document for an article (None values omitted)."""
-    words = dedup.words_of(f"{article.title}\n{article.body}")
-    fingerprint = dedup.fingerprint(words)
+    words = signatures.words_of(f"{article.title}\n{article.body}")
+    fingerprint = signatures.fingerprint(words)
     doc = {
         "id": article.id,
         "path": article.path,
@@ -106,7 +106,7 @@ def article_document(article: Article) -> dict:
         "body": article.body or "",
         "names": f"{article.title}\n{article.body}",
         "fingerprint": fingerprint,
-        "copies": copies.pack(fingerprint, dedup.sketch(words)),
+        "copies": signatures.pack(fingerprint, signatures.sketch(words)),
     }
     if article.source:
         doc["source"] = article.source
@@ -147,7 +147,7 @@ def _run_task(kind: str, payload, sink) -> list[_Result]:
 
 
 def _index_file(path: str, old_sha1: str | None, size: int, sink) -> _Result:
-    from newsearch.readers import read_articles
+    from newsearch.ingest import read_articles
 
     try:
         with open(path, "rb") as handle:
@@ -163,7 +163,7 @@ def _index_file(path: str, old_sha1: str | None, size: int, sink) -> _Result:
 
 def _index_records(path: str, base_id: str, first_line: int, text: str, nbytes: int, sink) -> _Result:
     """A run of lines of a JSON Lines file, numbered as in the whole file."""
-    from newsearch.readers.jsonl import read_jsonl
+    from newsearch.ingest.records import read_jsonl
 
     # Blank lines are passed over by the reader but counted, so ids ("base#line") match a whole-file read.
     items = read_jsonl("\n" * (first_line - 1) + text, path, base_id)
@@ -196,7 +196,7 @@ class _InlineRunner:
     capacity = 1
 
     def __init__(self, ix):
-        from newsearch.writer import SegmentMaker
+        from newsearch.engines.whoosh.writer import SegmentMaker
 
         self.maker = SegmentMaker(ix, WRITER_LIMIT_MB)
         self._done: list[list[_Result]] = []
@@ -227,7 +227,7 @@ def _worker_main(index_dir: str, tasks, results, parent: int, limit_mb: float) -
     """A worker process: run tasks into private segments until told to flush or stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent(parent)
-    from newsearch.writer import SegmentMaker
+    from newsearch.engines.whoosh.writer import SegmentMaker
 
     maker = SegmentMaker(store.open_whoosh(Path(index_dir)), limit_mb)
     while True:
@@ -566,8 +566,8 @@ def _tasks(work, pending: dict[str, _Pending], finished, report: IndexReport, de
 
 def _split_records(path, old, size, pending, finished, report, delete_path):
     """Tasks for runs of records of a clean JSON Lines file, or None to read it whole."""
-    from newsearch.readers.compressed import gunzip
-    from newsearch.readers.text import decode, sniff_binary
+    from newsearch.ingest.compressed import gunzip
+    from newsearch.ingest.decoding import decode, sniff_binary
 
     try:
         with open(path, "rb") as handle:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from newsearch.models import Skip
-from newsearch.readers import is_supported
+from newsearch.ingest import is_supported
 
 MANIFEST_NAME = "newsearch-files.json"
 

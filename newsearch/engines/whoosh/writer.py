@@ -7,10 +7,10 @@ per posting while writing. Here:
 
 - postings are kept column-wise per term (docnums, weights, values), so the
   flush sorts the terms, not the postings, and nothing is pickled to disk;
-- text fields whose analyzer offers ``term_positions`` (``newsearch.analysis``)
+- text fields whose analyzer offers ``term_positions`` (``newsearch.engines.whoosh.analysis``)
   are analysed without Token objects, giving the same terms and positions;
 - field lengths are read once per document and field, not once per posting;
-- each term's postings are written at once (``newsearch.postings``), in
+- each term's postings are written at once (``newsearch.engines.whoosh.postings``), in
   Whoosh's file format.
 
 Memory is bounded by the caller: when ``pool.currentsize`` passes its budget,
@@ -28,7 +28,7 @@ from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from newsearch import postings
+from newsearch.engines.whoosh import postings
 
 # Rough bytes of memory per posting and per distinct term held in the pool.
 _POSTING_BYTES = 56
@@ -194,7 +194,7 @@ def fast_codec():
 class FastSegmentWriter(SegmentWriter):
     """``SegmentWriter`` with a columnar posting pool and a token-free analysis path."""
 
-    bulk_postings = True  # write each term's postings at once (newsearch.postings); False: Whoosh's generic path
+    bulk_postings = True  # write each term's postings at once (newsearch.engines.whoosh.postings); False: Whoosh's generic path
     block_protocol = postings.BLOCK_PROTOCOL  # 2: the bytes Whoosh's own path writes
 
     def __init__(self, ix, **kwargs):
@@ -284,7 +284,7 @@ class SegmentMaker:
     """Adds documents to unlocked writers, cutting a new segment whenever the pool passes ``limit_mb``.
 
     The caller holds the index lock and commits the segments this returns from
-    :meth:`finish` (see ``newsearch.index``). Used in worker processes and, for
+    :meth:`finish` (see ``newsearch.indexing.run``). Used in worker processes and, for
     serial runs, in the indexing process itself.
     """
 

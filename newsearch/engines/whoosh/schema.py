@@ -5,9 +5,9 @@ from __future__ import annotations
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
-from newsearch.analysis import exact_analyzer, news_analyzer
-from newsearch.copies import COPIES_BYTES
-from newsearch.names import name_analyzer
+from newsearch.engines.whoosh.analysis import exact_analyzer, news_analyzer
+from newsearch.ingest.signatures import COPIES_BYTES
+from newsearch.engines.whoosh.names import name_analyzer
 
 # Bump when the schema or analysis changes in a way an old index cannot serve.
 SCHEMA_VERSION = 3
@@ -46,10 +46,10 @@ def build_schema() -> Schema:
         language=ID(stored=True),
         date=_column_only(DATETIME(stored=True, sortable=True)),
         date_text=STORED(),
-        # Identical copies share a fingerprint; near-copies have similar sketches (dedup.py).
+        # Identical copies share a fingerprint; near-copies have similar sketches (ingest/signatures.py).
         # Stored for display and export; searches read it from the copies column.
         fingerprint=STORED(),
-        # Fingerprint and sketch again, packed in fixed-width binary (copies.py): grouping reads
+        # Fingerprint and sketch again, packed in fixed-width binary (ingest/signatures.py): grouping reads
         # them for every candidate, and a fixed-width column needs no offset table to open.
         copies=COLUMN(FixedBytesColumn(COPIES_BYTES)),
     )
