@@ -237,7 +237,8 @@ def run_newsearch(index_dir: Path, queries: Mapping[str, str]) -> tuple[Run, lis
     with its defaults, so grouping of copies applies: a grouped copy is
     ranked right after the hit it is shown under. The docno is the file name.
     """
-    from newsearch.search.service import SearchOptions, search
+    from newsearch.models import SearchOptions
+    from newsearch.search.service import search
 
     def ranking(text: str, limit: int) -> list[str]:
         result = search(index_dir, text, SearchOptions(limit=limit))

@@ -148,7 +148,8 @@ def search_options(command):
 def query_command(words, index_dir, since, until, sources, limit, offset, sort, facets, show_all, as_timeline, as_json, as_jsonl):
     """Search the index: ranked results with highlighted snippets."""
     from newsearch.output import terminal as render
-    from newsearch.search.service import SearchOptions, search
+    from newsearch.models import SearchOptions
+    from newsearch.search.service import search
 
     text = " ".join(words)
     options = SearchOptions(
@@ -250,7 +251,7 @@ def stats_command(index_dir, as_json):
 @handle_errors
 def timeline_command(words, index_dir, since, until, sources, interval, as_json):
     """How many matching articles per day, week or month, as a bar chart."""
-    from newsearch.search.service import SearchOptions
+    from newsearch.models import SearchOptions
 
     options = SearchOptions(since=since, until=until, sources=tuple(sources))
     _timeline(index_dir, " ".join(words), options, as_json, interval)

@@ -26,6 +26,8 @@ class Article:
     section: str | None = None
     url: str | None = None
     language: str | None = None
+    # Copy signature (ingest.signatures.pack), set by the indexing run; not part of the export form.
+    signature: bytes = b""
 
     def to_dict(self) -> dict:
         """The export form: every extracted field, JSON-ready."""
@@ -75,3 +77,124 @@ class Hit:
         data = asdict(self)
         data.pop("highlights")
         return data
+
+
+@dataclass
+class SearchOptions:
+    """How to search, beside the query text: filters, order, paging, grouping."""
+
+    limit: int = 10
+    offset: int = 0
+    since: str | None = None  # as the user wrote it: "2024-11", "3 days ago"
+    until: str | None = None
+    sources: tuple[str, ...] = ()
+    sort: str = "relevance"  # relevance | date | -date
+    facets: tuple[str, ...] = ()
+    group_duplicates: bool = True
+
+
+@dataclass
+class SearchResult:
+    """One page of ranked hits, with what the user should know about the query."""
+
+    query: str
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    notes: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+    facets: dict[str, dict[str, int]] | None = None
+
+    def to_dict(self) -> dict:
+        data = {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 2),
+            "hits": [hit.to_dict() for hit in self.hits],
+            "notes": self.notes,
+            "suggestion": self.suggestion,
+        }
+        if self.facets is not None:
+            data["facets"] = self.facets
+        return data
+
+
+@dataclass
+class FileState:
+    """What the index holds of one file: enough to skip it unread when it has not changed."""
+
+    size: int
+    mtime_ns: int
+    sha1: str
+    ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    files: int = 0
+    seconds: float = 0.0
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.updated
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "files": self.files,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass
+class IndexProgress:
+    """How far a run is; passed to the ``progress`` callback as work completes."""
+
+    files_done: int = 0
+    files_total: int = 0
+    bytes_done: int = 0
+    bytes_total: int = 0  # bytes that have to be read (unchanged files excluded)
+    articles: int = 0  # articles indexed so far
+    phase: str = "indexing"  # indexing | committing | done
+
+
+@dataclass
+class Stats:
+    """What an index holds."""
+
+    articles: int
+    sources: dict[str, int]
+    first_date: str | None
+    last_date: str | None
+    undated: int
+    index_bytes: int
+    last_update: str | None
+    path: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Timeline:
+    """Matching articles per interval."""
+
+    query: str
+    interval: str  # day | week | month | year
+    counts: dict[str, int]  # bucket start (ISO date) -> matching articles, gaps filled with 0
+    undated: int
+    total: int
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)

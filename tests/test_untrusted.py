@@ -60,7 +60,7 @@ def test_renderer_makes_raw_escapes_visible_whatever_the_extractor_did():
 
     from newsearch.output import terminal as render
     from newsearch.models import Hit
-    from newsearch.search.service import SearchResult
+    from newsearch.models import SearchResult
 
     hit = Hit(rank=1, score=1.0, id="x", path="/tmp/x.txt", title=HOSTILE_TITLE, date=None,
               source="[link=https://evil.example]Evil[/link]", author=None,

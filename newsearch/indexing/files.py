@@ -9,22 +9,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from newsearch.models import Skip
+from newsearch.models import FileState, Skip
 from newsearch.ingest import is_supported
 
 MANIFEST_NAME = "newsearch-files.json"
 
-
-@dataclass
-class FileState:
-    size: int
-    mtime_ns: int
-    sha1: str
-    ids: list[str] = field(default_factory=list)
 
 
 def file_id(path: str) -> str:

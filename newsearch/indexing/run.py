@@ -33,8 +33,7 @@ from newsearch.ingest import signatures
 from newsearch.indexing import files as filestore
 from newsearch.engines.whoosh import store
 from newsearch.errors import IndexLocked
-from newsearch.indexing.files import FileState
-from newsearch.models import Article, Skip
+from newsearch.models import Article, FileState, IndexProgress, IndexReport, Skip
 from newsearch.engines.whoosh.ranking import indexed_title
 
 COMMIT_EVERY_ARTICLES = 50_000
@@ -54,42 +53,6 @@ WRITER_LIMIT_MB = 64
 _RECORD_SUFFIXES = (".jsonl", ".jsonl.gz")
 
 
-@dataclass
-class IndexReport:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    skipped: list[Skip] = field(default_factory=list)
-    files: int = 0
-    seconds: float = 0.0
-
-    @property
-    def indexed(self) -> int:
-        return self.added + self.updated
-
-    def to_dict(self) -> dict:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "removed": self.removed,
-            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
-            "files": self.files,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-@dataclass
-class IndexProgress:
-    """How far a run is; passed to the ``progress`` callback as work completes."""
-
-    files_done: int = 0
-    files_total: int = 0
-    bytes_done: int = 0
-    bytes_total: int = 0  # bytes that have to be read (unchanged files excluded)
-    articles: int = 0  # articles indexed so far
-    phase: str = "indexing"  # indexing | committing | done
 
 
 ProgressFn = Callable[[IndexProgress], None]

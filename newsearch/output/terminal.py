@@ -69,7 +69,7 @@ def print_results(result, out=None) -> None:
 
     out = out or console()
     count = f"{result.total:,} hit" + ("" if result.total == 1 else "s")
-    header = Text.assemble((count, "bold"), f" for ", (one_line(result.query), "bold"), f" ({result.took_ms:.0f} ms)")
+    header = Text.assemble((count, "bold"), " for ", (one_line(result.query), "bold"), f" ({result.took_ms:.0f} ms)")
     out.print(header)
     if result.suggestion:
         out.print(Text.assemble("Did you mean: ", (one_line(result.suggestion), "bold yellow"), "?"))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from newsearch.engines.whoosh import store
 from newsearch.errors import ArticleNotFound
+from newsearch.models import Stats, Timeline
 
 NO_DATE = 2**64 - 1  # what Whoosh's date column holds for an article without a date
 
@@ -49,7 +49,8 @@ def similar(index_dir, article_id: str, limit: int = 10):
     """Articles most like one article: a query from its key terms (Bo1 model)."""
     from whoosh import query as wq
 
-    from newsearch.search.service import SearchResult, hits_from_results, weighting
+    from newsearch.models import SearchResult
+    from newsearch.search.service import hits_from_results, weighting
 
     started = time.perf_counter()
     ix = store.open_for_reading(index_dir)
@@ -84,20 +85,6 @@ def _identical_copies(searcher, docnum: int) -> set[int]:
     return same
 
 
-@dataclass
-class Stats:
-    articles: int
-    sources: dict[str, int]
-    first_date: str | None
-    last_date: str | None
-    undated: int
-    index_bytes: int
-    last_update: str | None
-    path: str
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
 
 def stats(index_dir) -> Stats:
     from newsearch.search.service import facet_counts
@@ -128,22 +115,12 @@ def stats(index_dir) -> Stats:
     )
 
 
-@dataclass
-class Timeline:
-    query: str
-    interval: str  # day | week | month | year
-    counts: dict[str, int]  # bucket start (ISO date) -> matching articles, gaps filled with 0
-    undated: int
-    total: int
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
 
 def timeline(index_dir, text: str, options=None, interval: str | None = None) -> Timeline:
     """How many matching articles per day, week, month or year (chosen from the span)."""
     from newsearch.engines.whoosh.querying import bound_query, parse_query
-    from newsearch.search.service import SearchOptions, filter_docs
+    from newsearch.models import SearchOptions
+    from newsearch.search.service import filter_docs
 
     options = options or SearchOptions()
     ix = store.open_for_reading(index_dir)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsearch.engines.whoosh import store
 from newsearch.errors import ArticleNotFound
-from newsearch.models import Article, Hit
+from newsearch.models import Article, Hit, SearchOptions, SearchResult
 
 SEARCH_SECONDS = 5.0  # a query never runs longer than this; it answers with what it found
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
@@ -17,40 +16,6 @@ NO_DOCUMENT = -1  # a document number no index has
 FACETS = {"source": "source_key"}  # user facet name -> indexed column
 
 
-@dataclass
-class SearchResult:
-    query: str
-    total: int
-    took_ms: float
-    hits: list[Hit]
-    notes: list[str] = field(default_factory=list)
-    suggestion: str | None = None
-    facets: dict[str, dict[str, int]] | None = None
-
-    def to_dict(self) -> dict:
-        data = {
-            "query": self.query,
-            "total": self.total,
-            "took_ms": round(self.took_ms, 2),
-            "hits": [hit.to_dict() for hit in self.hits],
-            "notes": self.notes,
-            "suggestion": self.suggestion,
-        }
-        if self.facets is not None:
-            data["facets"] = self.facets
-        return data
-
-
-@dataclass
-class SearchOptions:
-    limit: int = 10
-    offset: int = 0
-    since: str | None = None  # as the user wrote it: "2024-11", "3 days ago"
-    until: str | None = None
-    sources: tuple[str, ...] = ()
-    sort: str = "relevance"  # relevance | date | -date
-    facets: tuple[str, ...] = ()
-    group_duplicates: bool = True
 
 
 def search(index_dir: str | os.PathLike, text: str, options: SearchOptions | None = None) -> SearchResult:
