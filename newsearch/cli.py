@@ -92,11 +92,8 @@ def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json):
     Re-runs are incremental: unchanged files are skipped without being read,
     changed ones re-indexed, and articles of files gone from PATHS removed.
     """
-    from newsearch.output import terminal as render
     from newsearch.indexing.run import index_paths
     from newsearch.output.progress import index_progress
-
-    err = render.console(stderr=True)
 
     def on_wait():
         if not quiet:
@@ -109,10 +106,14 @@ def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json):
         if progress is not None:
             progress.close()
     if as_json:
-        render.write_json(report.to_dict())
+        from newsearch.output.jsonout import write_json
+
+        write_json(report.to_dict())
     elif not quiet:
-        render.print_skips(report.skipped, err)
-        render.print_index_report(report)
+        from newsearch.output import terminal
+
+        terminal.print_skips(report.skipped, terminal.console(stderr=True))
+        terminal.print_index_report(report)
     if report.files and not report.indexed and not report.unchanged and report.skipped:
         click.echo("newsearch: nothing indexable in the given paths", err=True)
         sys.exit(ExitCode.USAGE)
@@ -147,7 +148,6 @@ def search_options(command):
 @handle_errors
 def query_command(words, index_dir, since, until, sources, limit, offset, sort, facets, show_all, as_timeline, as_json, as_jsonl):
     """Search the index: ranked results with highlighted snippets."""
-    from newsearch.output import terminal as render
     from newsearch.models import SearchOptions
     from newsearch.search.service import search
 
@@ -169,13 +169,19 @@ def query_command(words, index_dir, since, until, sources, limit, offset, sort, 
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if as_json:
-        render.write_json(result.to_dict())
+        from newsearch.output.jsonout import write_json
+
+        write_json(result.to_dict())
     elif as_jsonl:
+        from newsearch.output.jsonout import write_jsonl
+
         if result.suggestion:
             click.echo(f"note: did you mean: {result.suggestion}?", err=True)
-        render.write_jsonl(hit.to_dict() for hit in result.hits)
+        write_jsonl(hit.to_dict() for hit in result.hits)
     else:
-        render.print_results(result)
+        from newsearch.output import terminal
+
+        terminal.print_results(result)
     sys.exit(ExitCode.OK if result.total else ExitCode.NO_HITS)
 
 
@@ -186,14 +192,14 @@ def query_command(words, index_dir, since, until, sources, limit, offset, sort, 
 @handle_errors
 def show_command(article_id, index_dir, as_json):
     """Show one article in full (by the id that query prints)."""
-    from newsearch.output import terminal as render
+    from newsearch.output import jsonout, terminal
     from newsearch.search.service import get_article
 
     article = get_article(index_dir, article_id)
     if as_json:
-        render.write_json(article.to_dict())
+        jsonout.write_json(article.to_dict())
     else:
-        render.print_article(article)
+        terminal.print_article(article)
 
 
 @cli.command("export")
@@ -201,10 +207,10 @@ def show_command(article_id, index_dir, as_json):
 @handle_errors
 def export_command(index_dir):
     """Every indexed article as JSON Lines, with all extracted fields."""
-    from newsearch.output import terminal as render
+    from newsearch.output import jsonout
     from newsearch.search.service import iter_articles
 
-    render.write_jsonl(article.to_dict() for article in iter_articles(index_dir))
+    jsonout.write_jsonl(article.to_dict() for article in iter_articles(index_dir))
 
 
 @cli.command("similar")
@@ -215,14 +221,14 @@ def export_command(index_dir):
 @handle_errors
 def similar_command(article_id, index_dir, limit, as_json):
     """Articles most like the article ID (by its key terms)."""
-    from newsearch.output import terminal as render
+    from newsearch.output import jsonout, terminal
     from newsearch.search.explore import similar
 
     result = similar(index_dir, article_id, limit=limit)
     if as_json:
-        render.write_json(result.to_dict())
+        jsonout.write_json(result.to_dict())
     else:
-        render.print_results(result)
+        terminal.print_results(result)
     sys.exit(ExitCode.OK if result.total else ExitCode.NO_HITS)
 
 
@@ -232,14 +238,14 @@ def similar_command(article_id, index_dir, limit, as_json):
 @handle_errors
 def stats_command(index_dir, as_json):
     """Articles, sources, date range and size of the index."""
-    from newsearch.output import terminal as render
+    from newsearch.output import jsonout, terminal
     from newsearch.search.explore import stats
 
     result = stats(index_dir)
     if as_json:
-        render.write_json(result.to_dict())
+        jsonout.write_json(result.to_dict())
     else:
-        render.print_stats(result)
+        terminal.print_stats(result)
 
 
 @cli.command("timeline")
@@ -258,14 +264,14 @@ def timeline_command(words, index_dir, since, until, sources, interval, as_json)
 
 
 def _timeline(index_dir, text, options, as_json, interval=None):
-    from newsearch.output import terminal as render
+    from newsearch.output import jsonout, terminal
     from newsearch.search.explore import timeline
 
     result = timeline(index_dir, text, options, interval=interval)
     if as_json:
-        render.write_json(result.to_dict())
+        jsonout.write_json(result.to_dict())
     else:
-        render.print_timeline(result)
+        terminal.print_timeline(result)
     sys.exit(ExitCode.OK if result.total else ExitCode.NO_HITS)
 
 

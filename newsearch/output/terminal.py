@@ -1,4 +1,4 @@
-"""Output: Rich for people, plain JSON for programs. The only module using Rich.
+"""Output for people: the terminal views, drawn with Rich (only ``newsearch/output/`` imports Rich).
 
 Article text is untrusted. It is never formatted into Rich markup (it goes
 into ``Text`` objects), and control characters — ESC, which starts colour,
@@ -8,44 +8,7 @@ bidi overrides — are shown as visible escapes before anything is printed.
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import sys
-from typing import Iterable, TextIO
-
-# C0 controls except tab and newline, DEL, C1 controls, bidi embedding/override/isolate marks.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# Characters json.dumps(ensure_ascii=False) leaves raw but that terminals or JS treat specially.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def inert(text: str | None) -> str:
-    """``text`` with every control character made visible, e.g. ESC -> ``\\x1b``."""
-    if not text:
-        return ""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
-
-
-def one_line(text: str | None) -> str:
-    return " ".join(inert(text).split())
-
-
-def to_json(data) -> str:
-    """Compact, readable JSON with controls escaped (json escapes C0 itself)."""
-    out = json.dumps(data, ensure_ascii=False)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
-
-
-def write_json(data, stream: TextIO | None = None) -> None:
-    stream = stream or sys.stdout
-    stream.write(to_json(data) + "\n")
-
-
-def write_jsonl(rows: Iterable[dict], stream: TextIO | None = None) -> None:
-    stream = stream or sys.stdout
-    for row in rows:
-        stream.write(to_json(row) + "\n")
+from newsearch.output.safe import display_path, inert, one_line
 
 
 def console(stderr: bool = False):
@@ -53,14 +16,6 @@ def console(stderr: bool = False):
 
     # markup/emoji/highlight off: nothing in article text is interpreted.
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
-
-
-def display_path(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
 
 
 def print_results(result, out=None) -> None:
