@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import corpus
+from newsearch.engines.whoosh import store
 from newsearch.indexing import files as filestore
 from newsearch.indexing.run import index_paths
 
@@ -128,7 +129,7 @@ def test_touched_file_is_hashed_not_reindexed(news, tmp_path, monkeypatch):
     report = index_paths([news], index)
     assert (report.added, report.updated, report.unchanged) == (0, 0, 15)
     # the new mtime is remembered: the next run does not even hash it
-    manifest = filestore.load_manifest(index)
+    manifest = store.load_manifest(index)
     assert manifest[str(touched.resolve())].mtime_ns == stat.st_mtime_ns + 5_000_000_000
 
 
@@ -186,7 +187,7 @@ def test_lost_manifest_leaves_no_duplicates(news, tmp_path):
     """A run killed between a commit and the manifest save: the next run re-indexes without duplicates."""
     index = tmp_path / "index"
     index_paths([news], index)
-    (index / filestore.MANIFEST_NAME).unlink()
+    (index / store.MANIFEST_NAME).unlink()
     report = index_paths([news], index)
     assert report.added == 15
     assert len(stored(index)) == 15

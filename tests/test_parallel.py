@@ -14,6 +14,7 @@ import pytest
 
 from conftest import REPO
 from newsearch.indexing import run as indexing
+from newsearch.indexing import tasks as indexing_tasks
 from newsearch.indexing.run import index_paths
 from test_incremental import bbc_slice, reuters_slice, stored
 
@@ -52,9 +53,9 @@ def serial_index(corpus_dir, tmp_path_factory):
 
 def small_tasks(monkeypatch):
     """Split the record file and batch files finely, so the workers share the slice."""
-    monkeypatch.setattr(indexing, "SPLIT_BYTES", 1024)
-    monkeypatch.setattr(indexing, "RECORDS_PER_TASK", 100)
-    monkeypatch.setattr(indexing, "FILES_PER_TASK", 8)
+    monkeypatch.setattr(indexing_tasks, "SPLIT_BYTES", 1024)
+    monkeypatch.setattr(indexing_tasks, "RECORDS_PER_TASK", 100)
+    monkeypatch.setattr(indexing_tasks, "FILES_PER_TASK", 8)
 
 
 def test_parallel_gives_the_same_index_as_serial(corpus_dir, serial_index, tmp_path, monkeypatch):

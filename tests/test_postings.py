@@ -119,7 +119,7 @@ def test_fast_writer_indexes_what_whooshs_writer_indexes(corpus_dir, tmp_path):
     from whoosh import index as whoosh_index
 
     from newsearch.indexing.files import file_id
-    from newsearch.indexing.run import article_document
+    from newsearch.engines.whoosh.documents import article_document
     from newsearch.ingest import read_articles
     from newsearch.engines.whoosh.schema import build_schema
 

@@ -96,3 +96,9 @@ def unpack(raw: bytes) -> tuple[bytes, frozenset[int]]:
     fingerprint = raw[:FINGERPRINT_BYTES]
     hashes = frozenset(h for h in _SKETCH.unpack(raw[FINGERPRINT_BYTES:]) if h)
     return fingerprint, hashes
+
+
+def signature_of(title: str, body: str) -> bytes:
+    """The packed copy signature of an article's text: what engines store and grouping compares."""
+    words = words_of(f"{title}\n{body}")
+    return pack(fingerprint(words), sketch(words))

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from newsearch.errors import IndexIncompatible, IndexMissing
+from newsearch.models import FileState
 from newsearch.engines.whoosh.schema import SCHEMA_VERSION
 
 META_NAME = "newsearch-meta.json"
+MANIFEST_NAME = "newsearch-files.json"  # indexed files: size, mtime, content hash, article ids
 INDEX_NAME = "articles"  # the Whoosh index name inside the folder
 
 
@@ -39,15 +42,12 @@ def check_version(index_dir: Path) -> None:
         )
 
 
-def open_for_reading(index_dir: str | os.PathLike):
+def open_for_reading(index_dir: str | os.PathLike, shown: str | None = None):
     """The Whoosh index at ``index_dir``, or IndexMissing/IndexIncompatible."""
     from whoosh import index
-
-    from newsearch.engines.whoosh import whoosh_fixes  # noqa: F401 - patch Whoosh before anything searches
-
     from whoosh.index import EmptyIndexError
 
-    shown = os.fspath(index_dir)  # as the user gave it: "./index", not "index"
+    shown = shown or os.fspath(index_dir)  # as the user gave it: "./index", not "index"
     index_dir = Path(index_dir)
     try:  # (not Whoosh's exists_in first: it opens the whole index to answer)
         ix = index.open_dir(str(index_dir), indexname=INDEX_NAME)
@@ -90,3 +90,20 @@ def open_for_writing(index_dir: Path, rebuild: bool = False):
     ix = index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
     write_meta(index_dir, schema_version=SCHEMA_VERSION, created=time.time())
     return ix
+
+
+def load_manifest(index_dir: Path) -> dict[str, FileState]:
+    try:
+        raw = json.loads((index_dir / MANIFEST_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {path: FileState(**state) for path, state in raw.get("files", {}).items()}
+
+
+def save_manifest(index_dir: Path, files: dict[str, FileState]) -> None:
+    """Write atomically: a crash leaves the old manifest or the new one."""
+    target = index_dir / MANIFEST_NAME
+    tmp = target.with_suffix(".tmp")
+    payload = {"files": {path: asdict(state) for path, state in files.items()}}
+    tmp.write_text(json.dumps(payload, separators=(",", ":")), "utf-8")
+    os.replace(tmp, target)
