@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SEEDS, invoke
-from newsearch.engines.whoosh import whoosh_fixes
-from newsearch.engines.whoosh.whoosh_fixes import _BufferStream
+from newsearch.engines.whoosh import fixes as whoosh_fixes
+from newsearch.engines.whoosh.fixes import _BufferStream
 
 OPERATIONS = st.lists(
     st.one_of(

@@ -24,7 +24,10 @@ Meaning of the nodes (the same in every engine):
   :class:`MatchAll`) never add to the score.
 - :class:`Phrase` with ``slop`` s: the words in order with at most s other
   words between neighbours (s = 0: adjacent).
-- :class:`Near`: every clause within ``distance`` words of the others, in any order.
+- :class:`Near`: the first two clauses at most ``distance`` other words apart,
+  in either order, not overlapping; each further clause at most ``distance``
+  words from the stretch of text the clauses before it cover (nested
+  span-near, as Lucene and Whoosh evaluate it).
 """
 
 from __future__ import annotations

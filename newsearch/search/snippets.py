@@ -3,15 +3,19 @@
 Renderers get ``(text, [(start, end), ...])`` rather than markup, so article
 text never passes through a markup parser.
 
-Whoosh's highlighter re-analyses every word of every shown article (about 3 ms
-an article on BBC news, most of a warm query). Here a regular expression
-finds the few words that could match, by the first letters of the query's
-stems, and only those are analysed, to check that they really share a stem.
+Engine-neutral: the engine says which terms matched (``Ranking.terms``) and
+how the body field analyses a word (``Engine.body_term``), so every engine's
+snippets look the same. Re-analysing every word of every shown article costs
+about 3 ms an article on BBC news (most of a warm query); instead a regular
+expression finds the few words that could match, by the first letters of
+the matched terms, and only those are analysed, to check that they really
+share a term.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 SNIPPET_CHARS = 160
 CONTEXT_BEFORE = 50
@@ -22,10 +26,11 @@ _SPACE = re.compile(r"\s+")
 
 
 class Highlighter:
-    """Finds the words of ``body`` whose analysed form is one of ``stems``."""
+    """Finds the words of ``body`` whose analysed form (``term_of``) is one of ``stems``."""
 
-    def __init__(self, analyzer, stems: set[str]):
-        self._analyzer = analyzer
+    def __init__(self, term_of: Callable[[str], str | None], stems: Iterable[str]):
+        self._term_of = term_of
+        stems = set(stems)
         self._stems = stems
         self._stems_seen: dict[str, str | None] = {}  # word -> its stem, for this query's snippets
         prefixes = sorted({re.escape(stem[: max(2, len(stem) - 1)]) for stem in stems if stem}, key=len, reverse=True)
@@ -34,8 +39,7 @@ class Highlighter:
 
     def _stem_of(self, word: str) -> str | None:
         if word not in self._stems_seen:
-            tokens = [t.text for t in self._analyzer(word)]
-            self._stems_seen[word] = tokens[0] if len(tokens) == 1 else None
+            self._stems_seen[word] = self._term_of(word)
         return self._stems_seen[word]
 
     def matches(self, body: str) -> list[tuple[int, int, str]]:
@@ -49,22 +53,6 @@ class Highlighter:
                 if len(found) >= MAX_MATCHES:
                     break
         return found
-
-
-def make_highlighter(searcher, query) -> Highlighter:
-    """A highlighter for the body and title words of ``query``, wildcards expanded."""
-    from whoosh.query import MultiTerm
-
-    stems: set[str] = set()
-    reader = searcher.reader()
-    for leaf in query.leaves():
-        if getattr(leaf, "fieldname", None) not in ("body", "title"):
-            continue
-        if isinstance(leaf, MultiTerm):
-            stems.update(w.decode("utf-8") if isinstance(w, bytes) else w for w in leaf._btexts(reader))
-        else:
-            stems.update(str(text) for field, text in leaf.iter_all_terms(phrases=True) if field in ("body", "title"))
-    return Highlighter(searcher.schema["body"].analyzer, stems)
 
 
 def snippet(highlighter: Highlighter, body: str) -> tuple[str, list[tuple[int, int]]]:

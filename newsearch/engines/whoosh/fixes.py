@@ -1,4 +1,4 @@
-"""Fixes for Whoosh bugs and slow paths that matter to searching. Imported before searching.
+"""Fixes for Whoosh bugs and slow paths that matter to searching, applied when an engine opens.
 
 AndNotMatcher (whoosh3 3.54, and Whoosh 2.7 before it) checks its first
 document against the excluded matcher only when both start on the same
@@ -27,9 +27,6 @@ from whoosh.matching.binary import AndNotMatcher
 def _find_first(self) -> None:
     if self.a.is_active() and self.b.is_active():
         self._find_next()
-
-
-AndNotMatcher._find_first = _find_first
 
 
 class _BufferStream:
@@ -117,4 +114,7 @@ def _init_without_copy(self, buf, *args, **kwargs) -> None:
     self.file = _BufferStream(buf)
 
 
-BufferFile.__init__ = _init_without_copy
+def apply() -> None:
+    """Patch Whoosh (idempotent). Called by ``WhooshEngine.open``, not as a side effect of importing."""
+    AndNotMatcher._find_first = _find_first
+    BufferFile.__init__ = _init_without_copy

@@ -8,15 +8,17 @@ of one article that contains it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from newsearch.deadline import Deadline
 from newsearch.engines.whoosh.names import QUERY_OPERATORS
 
 _WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 FIELDS = ("title", "body")
 
 
-def suggest(searcher, words: str, few_hits: bool) -> str | None:
-    """The query with unknown words corrected, or None when nothing changed.
+def corrections(searcher, words: Sequence[str], few_hits: bool, deadline: Deadline) -> dict[str, str]:
+    """{typed word: correction} for the words worth correcting.
 
     Words the index has never seen are always corrected; with ``few_hits``,
     rare words (in one or two articles) are corrected too when a much more
@@ -24,21 +26,20 @@ def suggest(searcher, words: str, few_hits: bool) -> str | None:
     """
     analyzer = searcher.schema["body"].analyzer
     reader = searcher.reader()
-    changed = False
-    out = []
-    for chunk in words.split():
-        core = chunk.strip("\"()+-")
-        replacement = None
-        if core and core not in QUERY_OPERATORS and _WORD.match(core) and len(core) >= 3:
-            stems = [t.text for t in analyzer(core)]
-            if len(stems) == 1:
-                replacement = _correct(reader, analyzer, stems[0], core.lower(), 2 if few_hits else 0)
-        if replacement:
-            changed = True
-            out.append(chunk.replace(core, replacement))
-        else:
-            out.append(chunk)
-    return " ".join(out) if changed else None
+    out: dict[str, str] = {}
+    for word in dict.fromkeys(words):
+        if deadline.expired():
+            break
+        core = word.strip("\"()+-")
+        if not core or core in QUERY_OPERATORS or not _WORD.match(core) or len(core) < 3:
+            continue
+        stems = [tok.text for tok in analyzer(core)]
+        if len(stems) != 1:
+            continue
+        replacement = _correct(reader, analyzer, stems[0], core.lower(), 2 if few_hits else 0)
+        if replacement and replacement != core.lower():
+            out[word] = replacement
+    return out
 
 
 def _frequency(reader, stem: str) -> int:

@@ -1,0 +1,167 @@
+"""The read side of the Whoosh engine: ranking, counting and the scans behind facets and dates.
+
+Every function takes a searcher and the request's deadline. Ranking goes
+through Whoosh's time-limited collector; the scans (counting, facets, date
+buckets) walk the matching documents segment by segment, looking at the
+deadline every few thousand documents, so nothing outlives the request.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from whoosh import query as wq
+
+from newsearch.deadline import Deadline, DeadlineExceeded
+from newsearch.engines.whoosh.columns import column
+from newsearch.engines.whoosh.compile import NO_DATE, Compiled
+from newsearch.engines.whoosh.ranking import DocumentBonus
+
+CHECK_EVERY = 4096  # documents between two looks at the deadline
+
+
+def top_documents(searcher, compiled: Compiled, *, limit: int, sortedby, deadline: Deadline) -> tuple[list[tuple[int, float]], bool]:
+    """``(docnum, score)`` of the best ``limit`` matches, and whether the search ran to the end."""
+    from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+    inner = searcher.collector(limit=limit, sortedby=sortedby, filter=compiled.allowed)
+    collector = TimeLimitCollector(inner, timelimit=max(0.001, deadline.remaining()))
+    finished = True
+    try:
+        searcher.search_with_collector(compiled.query, collector)
+    except TimeLimit:
+        finished = False
+        deadline.cut_short("the search")
+    return list(collector.results().items()), finished
+
+
+def with_feedback(searcher, query: wq.Query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Re-rank the top hits with pseudo-relevance feedback (ranking.feedback_bonus).
+
+    The same order as searching ``ranking.expand(query)``, without a second
+    search: the bonus goes only to the top FEEDBACK_DEPTH hits, which already
+    outscore the rest, so only they need re-sorting.
+    """
+    from newsearch.engines.whoosh.ranking import FEEDBACK_DEPTH, feedback_bonus
+
+    bonus = feedback_bonus(searcher, query, [docnum for docnum, _ in ranked[:FEEDBACK_DEPTH]])
+    if not bonus:
+        return ranked
+    top = [(docnum, score + bonus.get(docnum, 0.0)) for docnum, score in ranked[:FEEDBACK_DEPTH]]
+    top.sort(key=lambda item: (-item[1], item[0]))
+    return top + ranked[FEEDBACK_DEPTH:]
+
+
+def matching_docs(searcher, compiled: Compiled, deadline: Deadline) -> Iterator[int]:
+    """Every matching (live) document number, in order; raises DeadlineExceeded when time is up."""
+    query, allowed = compiled.query, compiled.allowed
+    if isinstance(query, wq.Every) and not query.fieldname and allowed is not None:
+        yield from sorted(allowed)
+        return
+    if query is wq.NullQuery:
+        return
+    seen = 0
+    for sub, offset in searcher.leaf_searchers():
+        for docnum in query.docs(sub):
+            docnum += offset
+            seen += 1
+            if seen % CHECK_EVERY == 0:
+                deadline.check()
+            if allowed is None or docnum in allowed:
+                yield docnum
+
+
+def count_matches(searcher, compiled: Compiled, deadline: Deadline) -> int | None:
+    """How many articles match; None when the deadline cut the count short.
+
+    For a plain OR of words (the common query) the count is the size of the
+    union of their postings, several times faster to take than running the
+    query (64 ms for "oil prices" on 24k articles).
+    """
+    try:
+        terms = _or_of_terms(compiled.query)
+        if terms is None:
+            return sum(1 for _ in matching_docs(searcher, compiled, deadline))
+        reader = searcher.reader()
+        matched: set[int] = set()
+        for fieldname, text in terms:
+            if (fieldname, text) in reader:
+                matched.update(reader.postings(fieldname, text).all_ids())
+                deadline.check()
+        if reader.has_deletions():
+            matched = {docnum for docnum in matched if not reader.is_deleted(docnum)}
+        if compiled.allowed is not None:
+            matched &= compiled.allowed
+        return len(matched)
+    except DeadlineExceeded:
+        deadline.cut_short("counting")
+        return None
+
+
+def _or_of_terms(query):
+    """The (field, text) pairs of a query that matches exactly the union of its terms, else None.
+
+    Optional parts (the names preference, feedback bonus) do not change what
+    matches, so they are looked through.
+    """
+    if isinstance(query, wq.AndMaybe):
+        return _or_of_terms(query.a)
+    if isinstance(query, wq.Term):
+        return [(query.fieldname, query.text)]
+    if isinstance(query, wq.Or):
+        pairs = []
+        for sub in query.subqueries:
+            if isinstance(sub, DocumentBonus):
+                continue
+            inner = _or_of_terms(sub)
+            if inner is None:
+                return None
+            pairs.extend(inner)
+        return pairs
+    return None
+
+
+def value_counts(searcher, compiled: Compiled, column_name: str, deadline: Deadline) -> tuple[Counter, dict]:
+    """Matches per value of a column, and one matching document per value (for its label)."""
+    values = column(searcher, column_name, default=None)
+    counts: Counter = Counter()
+    example: dict = {}
+    try:
+        for docnum in matching_docs(searcher, compiled, deadline):
+            value = values[docnum]
+            counts[value] += 1
+            example.setdefault(value, docnum)
+    except DeadlineExceeded:
+        deadline.cut_short("the counts by source")
+    return counts, example
+
+
+def raw_dates(searcher, compiled: Compiled, deadline: Deadline) -> tuple[list[int], bool]:
+    """The raw date values (NO_DATE when undated) of the matches, and whether the scan finished."""
+    dates = column(searcher, "date", default=NO_DATE)
+    raws: list[int] = []
+    try:
+        for docnum in matching_docs(searcher, compiled, deadline):
+            raws.append(dates[docnum])
+    except DeadlineExceeded:
+        deadline.cut_short("the timeline")
+        return raws, False
+    return raws, True
+
+
+def date_order(newest_first: bool):
+    """A sort key putting undated articles last in either direction.
+
+    Whoosh's own date sort puts them first when reversed: its missing value is
+    the largest possible number.
+    """
+    from whoosh import sorting
+
+    def key(searcher, docid):
+        raw = column(searcher, "date", default=NO_DATE)[docid]  # (the column is built once per searcher)
+        if raw == NO_DATE:
+            return NO_DATE
+        return -raw if newest_first else raw
+
+    return sorting.FunctionFacet(key)
