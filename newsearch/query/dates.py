@@ -91,3 +91,43 @@ def _user_span(raw: str, now: datetime) -> tuple[datetime, datetime]:
                 return start, _month_start(start.year, start.month + 1)
             return datetime(today.year - n, 1, 1), datetime(today.year - n + 1, 1, 1)
     raise ValueError(f"cannot understand date {raw!r}")
+
+
+Span = tuple[datetime | None, datetime | None]
+_COMPARISONS = (">=", "<=", ">", "<")
+
+
+def comparison_span(text: str, now: datetime) -> Span:
+    """``date:`` values: ``A``, ``>A``, ``>=A``, ``<A``, ``<=A`` -> half-open [start, end).
+
+    ``>2024-11`` starts after November (December 1st), ``>=2024-11`` on
+    November 1st, ``<2024-11`` ends before November, ``<=2024-11`` with it.
+    Raises ValueError for a date that cannot be read.
+    """
+    for op in _COMPARISONS:
+        if text.startswith(op):
+            first, last = parse_user_date(text[len(op) :], now)
+            return {">=": (first, None), ">": (last, None), "<=": (None, last), "<": (None, first)}[op]
+    return parse_user_date(text, now)
+
+
+def range_span(low: str, high: str, *, include_low: bool, include_high: bool, now: datetime) -> Span:
+    """``[A TO B]`` (both periods included), ``{A TO B}`` (both left out), or a mix; ``*`` is open.
+
+    Raises ValueError for an end that cannot be read.
+    """
+    start = end = None
+    if low not in ("", "*"):
+        first, last = parse_user_date(low, now)
+        start = first if include_low else last
+    if high not in ("", "*"):
+        first, last = parse_user_date(high, now)
+        end = last if include_high else first
+    return start, end
+
+
+def intersect(spans: list[Span]) -> Span:
+    """The span every one of ``spans`` allows (start >= end when they do not overlap)."""
+    starts = [s for s, _ in spans if s is not None]
+    ends = [e for _, e in spans if e is not None]
+    return (max(starts) if starts else None, min(ends) if ends else None)

@@ -49,6 +49,7 @@ from whoosh.matching import ListMatcher, NullMatcher
 
 from newsearch.engines.whoosh.analysis import TOKEN_PATTERN
 from newsearch.engines.whoosh.schema import FIELD_BOOSTS
+from newsearch.query.words import AMBIGUOUS_STOP_WORDS, STOP_WORDS  # one list for the parser and ranking
 
 # BM25 parameters. K1 = 1.5 (within the usual 1.2-2.0) beat 1.2 on both halves
 # of the TIME queries; B is the usual 0.75.
@@ -70,25 +71,6 @@ FEEDBACK_MIN_WORDS = 3
 FEEDBACK_DEPTH = 50
 # Only the first characters of each feedback document are read (cost bound).
 FEEDBACK_CHARS = 2500
-
-# Function words dropped from multi-word free-text queries. Deliberately
-# without words that are also news names in capitals (US, IT, WHO, MAY, UN):
-# those are handled by :func:`query_words`.
-STOP_WORDS = frozenset(
-    """
-    a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for
-    from further had has have having he her here hers herself him himself his how i if
-    in into is its itself just me more most my myself no nor not now of off on once only
-    or other our ours ourselves out over own same she should so some such than that the
-    their theirs them themselves then there these they this those through to too under
-    until up very was we were what when where which while whom why will with would you
-    your yours yourself yourselves
-    """.split()
-)
-# Function words that are also common capitalised news words ("US", "IT",
-# "WHO", "May"): dropped only when written in lower case in a mixed-case query.
-AMBIGUOUS_STOP_WORDS = frozenset({"us", "it", "who", "may", "un"})
 
 # A dotted abbreviation ("U.S.", "U.N.") is one query word, searched as a phrase.
 # So is a hyphenated word ("pre-election", "COVID-19"): its parts must stand together.
