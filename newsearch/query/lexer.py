@@ -347,7 +347,7 @@ class _Lexer:
             self.emit(Token("WORD", text=word, raw=raw, boost=boost, tilde=tilde, wildcard=True))
             return
         if not has_letters_or_digits(restore(word)):
-            if any(unicodedata.category(c).startswith("S") and ord(c) > 127 for c in raw):
+            if raw.strip():  # "&", "—", "…": said, not silently dropped
                 self.notes.add(f"ignored '{raw}' (nothing searchable in it)")
             return
         wildcard = "*" in word or "?" in word
