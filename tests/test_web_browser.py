@@ -7,8 +7,15 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from web_support import browser, get, page, require_browser, serving, web_index, web_server  # noqa: F401  (fixtures)
+from web_support import (  # noqa: F401  (fixtures)
+    browser,
+    get,
+    page,
+    require_browser,
+    serving,
+    web_index,
+    web_server,
+)
 
 pytestmark = pytest.mark.usefixtures("web_server")
 
@@ -166,7 +173,7 @@ def hostile_server(tmp_path_factory):
         yield base
 
 
-def test_untrusted_text_never_runs(page, hostile_server):
+def test_untrusted_text_never_runs(page, hostile_server):  # noqa: F811
     """Every page that shows article text or typed text: no dialog (the fixture fails on one), no script ran."""
     violations: list[str] = []
     page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)

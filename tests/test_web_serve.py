@@ -19,7 +19,7 @@ def run_serve(*args, timeout=30):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run(
         [sys.executable, "-m", "newsearch", "serve", *map(str, args)],
-        capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO,
+        capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO, check=False,
     )
 
 
@@ -82,7 +82,7 @@ def test_answers_from_the_last_commit_while_index_runs(tmp_path):
             env = {**os.environ, "PYTHONPATH": str(REPO)}
             indexing = subprocess.run(
                 [sys.executable, "-m", "newsearch", "index", str(folder), "--index", str(index), "--quiet"],
-                capture_output=True, text=True, timeout=300, env=env, cwd=REPO,
+                capture_output=True, text=True, timeout=300, env=env, cwd=REPO, check=False,
             )
             assert indexing.returncode == 0, indexing.stderr
             time.sleep(1.0)  # a few more requests after the commit
