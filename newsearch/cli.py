@@ -275,6 +275,19 @@ def _timeline(index_dir, text, options, as_json, interval=None):
     sys.exit(ExitCode.OK if result.total else ExitCode.NO_HITS)
 
 
+@cli.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but loopback lets others on the network read the archive.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the search page in a web browser.")
+@handle_errors
+def serve_command(index_dir, host, port, open_browser):
+    """Browse and search the index in a web browser, with a JSON API beside it."""
+    from newsearch.web.server import serve
+
+    serve(index_dir, host, port, open_browser=open_browser, say=lambda line: click.echo(line, err=True))
+
+
 def main() -> None:
     try:
         cli(prog_name="newsearch")

@@ -198,3 +198,34 @@ class Timeline:
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+@dataclass
+class TimelineComparison:
+    """Several queries' timelines on one set of buckets, optionally as shares of all articles.
+
+    ``timelines`` hold the counts (every one with the same ``interval`` and the
+    same bucket keys, gaps filled with 0); ``baseline`` is every dated article
+    under the same filters, per bucket, when ``normalized``; ``shares`` then
+    holds, per query, matching articles ÷ all articles of each bucket.
+    """
+
+    interval: str
+    timelines: list[Timeline]
+    normalized: bool = False
+    baseline: Timeline | None = None
+    shares: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def buckets(self) -> list[str]:
+        return list(self.timelines[0].counts) if self.timelines else []
+
+    def to_dict(self) -> dict:
+        return {
+            "interval": self.interval,
+            "normalized": self.normalized,
+            "buckets": self.buckets,
+            "timelines": [t.to_dict() for t in self.timelines],
+            "baseline": self.baseline.to_dict() if self.baseline else None,
+            "shares": self.shares,
+        }

@@ -1,0 +1,87 @@
+"""The JSON the API returns, described for OpenAPI: the CLI's ``--json`` schema (README, "JSON output").
+
+These models only document: routes return the library's ``to_dict()`` as it
+is, so the API cannot drift from the CLI; the schemathesis test checks that
+every answer matches these descriptions.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Copy(BaseModel):
+    id: str
+    path: str
+    source: str | None
+
+
+class Hit(BaseModel):
+    rank: int = Field(description="1-based position in the full result list")
+    score: float = Field(description="relevance score (higher is better)")
+    id: str
+    path: str = Field(description="absolute path of the file the article came from")
+    title: str
+    date: str | None = Field(description="ISO 8601 publication date")
+    source: str | None
+    author: str | None
+    snippet: str = Field(description="plain text around the matched words")
+    duplicates: list[Copy] = Field(description="other copies of the same story grouped under this hit")
+
+
+class SearchResult(BaseModel):
+    query: str
+    total: int = Field(description="number of matching articles")
+    took_ms: float
+    hits: list[Hit]
+    notes: list[str] = Field(description="parts of the query that were not understood or were changed")
+    suggestion: str | None = Field(description="a corrected query when this one found little")
+    facets: dict[str, dict[str, int]] | None = Field(default=None, description="present when asked for")
+
+
+class Article(BaseModel):
+    id: str
+    path: str
+    title: str
+    date: str | None
+    source: str | None
+    author: str | None
+    section: str | None
+    url: str | None
+    language: str | None
+    body: str
+
+
+class Stats(BaseModel):
+    articles: int
+    sources: dict[str, int]
+    first_date: str | None
+    last_date: str | None
+    undated: int
+    index_bytes: int
+    last_update: str | None
+    path: str
+
+
+class Timeline(BaseModel):
+    query: str
+    interval: Literal["day", "week", "month", "year"]
+    counts: dict[str, int] = Field(description="bucket start -> matching articles, gaps filled with 0")
+    undated: int
+    total: int
+
+
+class TimelineComparison(BaseModel):
+    interval: Literal["day", "week", "month", "year"]
+    normalized: bool
+    buckets: list[str]
+    timelines: list[Timeline] = Field(description="one per query, all on `buckets`")
+    baseline: Timeline | None = Field(description="all dated articles per bucket (when normalized)")
+    shares: list[dict[str, float]] = Field(description="per query, matches / all articles of each bucket (when normalized)")
+
+
+class Error(BaseModel):
+    error: str = Field(description="what was wrong, in one line")
+    status: int
