@@ -80,7 +80,7 @@ def common_buckets(timelines: Sequence[Timeline], interval: str) -> list[str]:
     """Every bucket key from the earliest to the latest of all the timelines, in order."""
     from collections import Counter
 
-    from newsearch.search.explore import fill_gaps
+    from newsearch.buckets import fill_gaps
 
     keys = Counter({key: 0 for t in timelines for key in t.counts})
     return list(fill_gaps(keys, interval))
