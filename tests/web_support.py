@@ -114,10 +114,17 @@ def require_browser():
     return sync_playwright
 
 
+_BUILT: dict[Path, Path] = {}  # one index per test session, whichever module asks first
+
+
 @pytest.fixture(scope="session")
 def web_index(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("web")
-    return build_index(work, corpus_files(work))
+    """Each module that imports this fixture registers its own copy, so the index is kept here."""
+    base = tmp_path_factory.getbasetemp()
+    if base not in _BUILT:
+        work = tmp_path_factory.mktemp("web")
+        _BUILT[base] = build_index(work, corpus_files(work))
+    return _BUILT[base]
 
 
 @pytest.fixture(scope="session")

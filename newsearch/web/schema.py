@@ -1,6 +1,6 @@
 """The JSON the API returns, described for OpenAPI: the CLI's ``--json`` schema (README, "JSON output").
 
-These models only document: routes return the library's ``to_dict()`` as it
+These models only document (Stats and Timeline are the library's own records): routes return the library's ``to_dict()`` as it
 is, so the API cannot drift from the CLI; the schemathesis test checks that
 every answer matches these descriptions.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from newsearch import models
 
 
 class Copy(BaseModel):
@@ -54,23 +56,9 @@ class Article(BaseModel):
     body: str
 
 
-class Stats(BaseModel):
-    articles: int
-    sources: dict[str, int]
-    first_date: str | None
-    last_date: str | None
-    undated: int
-    index_bytes: int
-    last_update: str | None
-    path: str
-
-
-class Timeline(BaseModel):
-    query: str
-    interval: Literal["day", "week", "month", "year"]
-    counts: dict[str, int] = Field(description="bucket start -> matching articles, gaps filled with 0")
-    undated: int
-    total: int
+# Stats and Timeline print their dataclass fields as they are (``to_dict`` is ``__dict__``): described by the records themselves.
+Stats = models.Stats
+Timeline = models.Timeline
 
 
 class TimelineComparison(BaseModel):
