@@ -38,6 +38,7 @@ def search(index: str | os.PathLike, text: str, options: SearchOptions | None = 
     page = groups[options.offset : options.offset + options.limit]
     hits = make_hits(engine, ranking, page, options.offset)
     total = ranking.total if ranking.total is not None else engine.count(parsed.tree, deadline=deadline)
+    total = max(total, len(ranking.hits))  # a count cut short by the deadline still counts what was ranked
     facets = engine.facets(parsed.tree, options.facets, deadline=deadline) if options.facets else None
     suggestion = None
     if parsed.words:

@@ -53,3 +53,18 @@ def column(searcher, name: str, default, translate: bool = False) -> Column:
     if key not in cache:
         cache[key] = Column(searcher, name, default, translate=translate)
     return cache[key]
+
+
+def column_list(searcher, name: str, default) -> list:
+    """Every document's value of a column as one list indexed by document number, built once per searcher.
+
+    For scans over many matches (facets, timelines): indexing a list is a C
+    operation, where ``Column[docnum]`` is a bisect and a call per document.
+    Repeated values are shared, so a column of a few hundred sources costs
+    one pointer per document.
+    """
+    cache = searcher.__dict__.setdefault("_newsearch_column_lists", {})
+    if name not in cache:
+        shared: dict = {}
+        cache[name] = [shared.setdefault(value, value) for _docnum, value in column(searcher, name, default).items()]
+    return cache[name]

@@ -37,6 +37,7 @@ class WhooshEngine:
         self._searcher = None
         self._created = None
         self._checked_for: Deadline | None = None  # the request the searcher was last checked fresh for
+        self._compiled: tuple | None = None  # (deadline, searcher, tree, Compiled) of the last compile
 
     @classmethod
     def open(cls, spec: str | os.PathLike, *, create: bool = False) -> WhooshEngine:
@@ -86,10 +87,8 @@ class WhooshEngine:
     def rank(self, query: t.Node, *, sort: str = "relevance", depth: int = 10, count: bool = False,
              deadline: Deadline) -> Ranking:
         searcher = self.searcher(deadline)
-        try:
-            compiled = compile_tree(searcher, query, deadline)
-        except DeadlineExceeded:
-            deadline.cut_short("the search")
+        compiled = self._compile(searcher, query, deadline)
+        if compiled is None:
             return Ranking(hits=[], complete=False, total=0 if count else None)
         if compiled.matches_nothing:
             return Ranking(hits=[], complete=True, total=0, notes=compiled.notes)
@@ -105,7 +104,8 @@ class WhooshEngine:
         complete = finished and len(ranked) <= depth
         total = len(ranked) if finished and len(ranked) < fetch else None
         if total is None and count:
-            total = reading.count_matches(searcher, compiled, deadline)
+            total, _exact = reading.count_matches(searcher, compiled, deadline)
+            total = max(total, len(ranked))
         return Ranking(
             hits=self._ranked(searcher, ranked[:depth]),
             complete=complete,
@@ -130,14 +130,21 @@ class WhooshEngine:
         compiled = self._compile(searcher, query, deadline)
         if compiled is None or compiled.matches_nothing:
             return 0
-        return reading.count_matches(searcher, compiled, deadline) or 0
+        total, _exact = reading.count_matches(searcher, compiled, deadline)
+        return total
 
     def _compile(self, searcher, query: t.Node, deadline: Deadline) -> Compiled | None:
+        """The compiled tree, made once per request (ranking, counting and facets share it)."""
+        cached = self._compiled
+        if cached is not None and cached[0] is deadline and cached[1] is searcher and cached[2] == query:
+            return cached[3]
         try:
-            return compile_tree(searcher, query, deadline)
+            compiled = compile_tree(searcher, query, deadline)
         except DeadlineExceeded:
             deadline.cut_short("the search")
             return None
+        self._compiled = (deadline, searcher, query, compiled)
+        return compiled
 
     # --- articles ------------------------------------------------------------------
 

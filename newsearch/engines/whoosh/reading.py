@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from whoosh import query as wq
 
 from newsearch.deadline import Deadline, DeadlineExceeded
-from newsearch.engines.whoosh.columns import column
-from newsearch.engines.whoosh.compile import NO_DATE, Compiled
+from newsearch.engines.whoosh.columns import column, column_list
+from newsearch.engines.whoosh.compile import NO_DATE, Compiled, TermUnion
 from newsearch.engines.whoosh.ranking import DocumentBonus
 
 CHECK_EVERY = 4096  # documents between two looks at the deadline
@@ -72,35 +72,47 @@ def matching_docs(searcher, compiled: Compiled, deadline: Deadline) -> Iterator[
                 yield docnum
 
 
-def count_matches(searcher, compiled: Compiled, deadline: Deadline) -> int | None:
-    """How many articles match; None when the deadline cut the count short.
+def matching_set(searcher, compiled: Compiled, deadline: Deadline) -> tuple[set[int], bool]:
+    """The matching (live) document numbers, and whether the scan finished before the deadline.
 
-    For a plain OR of words (the common query) the count is the size of the
-    union of their postings, several times faster to take than running the
-    query (64 ms for "oil prices" on 24k articles).
+    For a plain OR of words (the common query) this is the union of their
+    postings, several times faster to take than running the query (64 ms
+    for "oil prices" on 24k articles).
     """
+    matched: set[int] = set()
     try:
         terms = _or_of_terms(compiled.query)
         if terms is None:
-            return sum(1 for _ in matching_docs(searcher, compiled, deadline))
+            matched.update(matching_docs(searcher, compiled, deadline))
+            return matched, True
         reader = searcher.reader()
-        matched: set[int] = set()
-        for fieldname, text in terms:
-            if (fieldname, text) in reader:
-                matched.update(reader.postings(fieldname, text).all_ids())
+        for part in terms:
+            if isinstance(part, TermUnion):  # a pattern's words: their union is kept per segment
+                for leaf, offset in reader.leaf_readers():
+                    matched.update(offset + docnum for docnum in part.ids(leaf))
+                    deadline.check()
+            elif part in reader:
+                matched.update(reader.postings(*part).all_ids())
                 deadline.check()
         if reader.has_deletions():
             matched = {docnum for docnum in matched if not reader.is_deleted(docnum)}
         if compiled.allowed is not None:
             matched &= compiled.allowed
-        return len(matched)
+        return matched, True
     except DeadlineExceeded:
+        return matched, False
+
+
+def count_matches(searcher, compiled: Compiled, deadline: Deadline) -> tuple[int, bool]:
+    """How many articles match, and whether the count is exact (False: cut short by the deadline)."""
+    matched, finished = matching_set(searcher, compiled, deadline)
+    if not finished:
         deadline.cut_short("counting")
-        return None
+    return len(matched), finished
 
 
 def _or_of_terms(query):
-    """The (field, text) pairs of a query that matches exactly the union of its terms, else None.
+    """The (field, text) pairs (and pattern unions) of a query that matches exactly their union, else None.
 
     Optional parts (the names preference, feedback bonus) do not change what
     matches, so they are looked through.
@@ -109,6 +121,8 @@ def _or_of_terms(query):
         return _or_of_terms(query.a)
     if isinstance(query, wq.Term):
         return [(query.fieldname, query.text)]
+    if isinstance(query, TermUnion):
+        return [query]
     if isinstance(query, wq.Or):
         pairs = []
         for sub in query.subqueries:
@@ -124,30 +138,28 @@ def _or_of_terms(query):
 
 def value_counts(searcher, compiled: Compiled, column_name: str, deadline: Deadline) -> tuple[Counter, dict]:
     """Matches per value of a column, and one matching document per value (for its label)."""
-    values = column(searcher, column_name, default=None)
-    counts: Counter = Counter()
-    example: dict = {}
-    try:
-        for docnum in matching_docs(searcher, compiled, deadline):
-            value = values[docnum]
-            counts[value] += 1
-            example.setdefault(value, docnum)
-    except DeadlineExceeded:
+    matched, finished = matching_set(searcher, compiled, deadline)
+    if not finished:
         deadline.cut_short("the counts by source")
+    values = column_list(searcher, column_name, default=None)
+    counts = Counter(map(values.__getitem__, matched))
+    example = {}
+    for docnum in sorted(matched):
+        value = values[docnum]
+        if value not in example:
+            example[value] = docnum
+            if len(example) == len(counts):
+                break
     return counts, example
 
 
 def raw_dates(searcher, compiled: Compiled, deadline: Deadline) -> tuple[list[int], bool]:
     """The raw date values (NO_DATE when undated) of the matches, and whether the scan finished."""
-    dates = column(searcher, "date", default=NO_DATE)
-    raws: list[int] = []
-    try:
-        for docnum in matching_docs(searcher, compiled, deadline):
-            raws.append(dates[docnum])
-    except DeadlineExceeded:
+    matched, finished = matching_set(searcher, compiled, deadline)
+    if not finished:
         deadline.cut_short("the timeline")
-        return raws, False
-    return raws, True
+    dates = column_list(searcher, "date", default=NO_DATE)
+    return list(map(dates.__getitem__, matched)), finished
 
 
 def date_order(newest_first: bool):
