@@ -105,6 +105,9 @@ def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json):
     finally:
         if progress is not None:
             progress.close()
+    if not quiet:
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
     if as_json:
         from newsearch.output.jsonout import write_json
 

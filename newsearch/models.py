@@ -140,6 +140,7 @@ class IndexReport:
     skipped: list[Skip] = field(default_factory=list)
     files: int = 0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # how the run went that the user should know
 
     @property
     def indexed(self) -> int:
@@ -154,6 +155,7 @@ class IndexReport:
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "files": self.files,
             "seconds": round(self.seconds, 3),
+            "notes": self.notes,
         }
 
 

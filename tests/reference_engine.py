@@ -265,6 +265,7 @@ class _Writer:
         engine.locked = True
         self.fresh = not engine.docs
         self.deleted: set[str] = set()
+        self.notes: list[str] = []
 
     def manifest(self) -> dict[str, FileState]:
         return dict(self.engine.manifest_state)
@@ -273,7 +274,7 @@ class _Writer:
         return _Sink()
 
     def sink_factory(self):
-        raise NotImplementedError("the reference engine lives in one process: index it with jobs=1")
+        return None  # the reference engine lives in one process
 
     def delete_path(self, path: str) -> None:
         self.deleted.add(path)

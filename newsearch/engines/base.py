@@ -88,6 +88,7 @@ class EngineWriter(Protocol):
     """
 
     fresh: bool  # the index held nothing when the writer opened: no deletes needed
+    notes: list[str]  # what the user should know about how this run writes (said once per run)
 
     def manifest(self) -> dict[str, FileState]:
         """The files the index holds articles of, as of the last commit."""
@@ -95,8 +96,8 @@ class EngineWriter(Protocol):
     def sink(self) -> ArticleSink:
         """A sink in this process."""
 
-    def sink_factory(self) -> Callable[[], ArticleSink]:
-        """A picklable callable that opens a sink in a worker process."""
+    def sink_factory(self) -> Callable[[], ArticleSink] | None:
+        """A picklable callable that opens a sink in a worker process; None: articles only in this process."""
 
     def delete_path(self, path: str) -> None:
         """Remove the committed articles of a file (at the next commit)."""

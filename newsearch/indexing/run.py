@@ -99,10 +99,12 @@ class IndexRun:
             work = self.plan()
             if jobs is None:
                 jobs = (os.cpu_count() or 1) if self.status.bytes_total >= PARALLEL_MIN_BYTES else 1
-            if jobs <= 1 or not work:
+            self.report.notes.extend(getattr(self.writer, "notes", []))
+            factory = self.writer.sink_factory()
+            if jobs <= 1 or not work or factory is None:
                 self.runner = InlineRunner(self.writer.sink())
             else:
-                self.runner = PoolRunner(jobs, self.writer.sink_factory(), start_method)
+                self.runner = PoolRunner(jobs, factory, start_method)
             self._index(work)
         except BaseException:
             if self.runner is not None:

@@ -115,6 +115,14 @@ def _init_without_copy(self, buf, *args, **kwargs) -> None:
 
 
 def apply() -> None:
-    """Patch Whoosh (idempotent). Called by ``WhooshEngine.open``, not as a side effect of importing."""
+    """Patch Whoosh (idempotent). Called by ``WhooshEngine.open``, not as a side effect of importing.
+
+    The AndNot fix is a correctness fix on a public behaviour and always applies;
+    the no-copy reader replaces a private constructor, only on the whoosh3 it
+    was written for (``compat``).
+    """
+    from newsearch.engines.whoosh import compat
+
     AndNotMatcher._find_first = _find_first
-    BufferFile.__init__ = _init_without_copy
+    if compat.fast_path():
+        BufferFile.__init__ = _init_without_copy

@@ -48,6 +48,25 @@ class WhooshSink:
         self._maker.cancel()
 
 
+class PlainSink:
+    """Articles straight into the locking writer, through Whoosh's public API (see ``compat``)."""
+
+    def __init__(self, writer: WhooshWriter):
+        self._writer = writer
+
+    def add(self, article: Article) -> None:
+        self._writer.locking_writer().add_document(**article_document(article))
+
+    def check(self) -> None:
+        pass
+
+    def finish(self) -> list:
+        return []
+
+    def cancel(self) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class SinkFactory:
     """Opens a :class:`WhooshSink` on the index folder in a worker process (picklable)."""
@@ -63,7 +82,11 @@ class WhooshWriter:
     """The index's one writer (an ``EngineWriter``); holds the write lock until :meth:`close`."""
 
     def __init__(self, index_dir: Path, ix, lock, rebuilt: bool = False):
+        from newsearch.engines.whoosh import compat
+
         self.index_dir = index_dir
+        self.plain = not compat.fast_path()
+        self.notes = [compat.plain_note()] if self.plain else []
         self._rebuilt = rebuilt  # started over: the old manifest describes nothing the index holds
         self._ix = ix
         self._lock = lock
@@ -74,22 +97,29 @@ class WhooshWriter:
     def manifest(self) -> dict[str, FileState]:
         return {} if self._rebuilt else store.load_manifest(self.index_dir)
 
-    def sink(self) -> WhooshSink:
-        return WhooshSink(self._ix)
+    def sink(self) -> WhooshSink | PlainSink:
+        return PlainSink(self) if self.plain else WhooshSink(self._ix)
 
-    def sink_factory(self) -> Callable[[], WhooshSink]:
-        return SinkFactory(str(self.index_dir))
+    def sink_factory(self) -> Callable[[], WhooshSink] | None:
+        return None if self.plain else SinkFactory(str(self.index_dir))
+
+    def locking_writer(self):
+        """The writer for deletions, merges and commits (made when first needed)."""
+        if self._writer is None:
+            self._writer = _new_writer(self._ix)
+        return self._writer
 
     def delete_path(self, path: str) -> None:
         if not self.fresh:  # (only committed segments are searched: new copies are never touched)
-            if self._writer is None:
-                self._writer = _new_writer(self._ix)
-            self._writer.delete_by_term("path", path)
+            self.locking_writer().delete_by_term("path", path)
             self._deleted = True
 
     def commit(self, parts: list, manifest: dict[str, FileState]) -> None:
-        writer, self._writer = self._writer or _new_writer(self._ix), None
-        commit_segments(writer, parts, self._deleted)
+        writer, self._writer = self.locking_writer(), None
+        if self.plain:
+            writer.commit(merge=False)
+        else:
+            commit_segments(writer, parts, self._deleted)
         self._deleted = False
         store.save_manifest(self.index_dir, manifest)
         store.write_meta(self.index_dir, updated=time.time())
