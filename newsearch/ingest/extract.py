@@ -18,10 +18,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
+from newsearch.ingest import titles
 from newsearch.ingest.dates import ParsedDate, find_date, infer_dayfirst, needs_convention, parse_field
+from newsearch.ingest.people import clean_author
+from newsearch.ingest.publishers import publisher_name
 from newsearch.models import Article
 
 # Bodies longer than this are cut: a news article is a few thousand characters,
@@ -196,17 +201,17 @@ def _is_boilerplate(line: str) -> bool:
     return len(line) <= 140 and _BOILERPLATE.fullmatch(line.rstrip(" .:!|›»>")) is not None
 
 
-def _date_of_line(line: str, dayfirst: bool | None) -> ParsedDate | None:
+def _date_of_line(line: str, dayfirst: bool | None, language: str | None = None) -> ParsedDate | None:
     """The date a line states, if the line is essentially a date (not a sentence mentioning one)."""
     if len(line) > 90 or not any(c.isdigit() for c in line):
         return None
-    found = find_date(line, dayfirst=dayfirst)
+    found = find_date(line, dayfirst=dayfirst, language=language)
     if found is None:
         return None
     rest = line[: found.start] + " " + line[found.end:]
     # "Publié le 30 août 2023 à 14h52, modifié le 30 août 2023 à 15h54": a second date
     # (the update) and French times are part of a date line too.
-    if (second := find_date(rest, dayfirst=dayfirst)) is not None:
+    if (second := find_date(rest, dayfirst=dayfirst, language=language)) is not None:
         rest = rest[: second.start] + " " + rest[second.end:]
     rest = _CLOCK_H.sub(" ", rest)
     others = [w for w in _WORD.findall(rest)
@@ -401,9 +406,27 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
     return article
 
 
-def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Article:
+@dataclass
+class _Header:
+    """What the scan of the top of a scrape found: meta lines and the fields they state."""
+
+    head: list[str]
+    dayfirst: bool | None
+    language: str | None
+    meta: set[int] = field(default_factory=set)  # byline, date or attribution lines: not body
+    author: str | None = None
+    source: str | None = None
+    labelled: str | None = None  # "Source: X", weaker than how the page names itself
+    dates: list[tuple[int, ParsedDate, bool]] = field(default_factory=list)  # (line, date, is an update)
+    relative: list[int] = field(default_factory=list)  # "3 hours ago": a date line with no date
+    bylines: list[int] = field(default_factory=list)
+    continues: list[bool] = field(default_factory=list)  # no blank line before the line
+
+
+def _split_lines(text: str) -> tuple[list[str], list[bool]]:
+    """Cleaned non-empty lines, and whether a blank line came before each (paragraphs survive)."""
     lines: list[str] = []
-    new_paragraph: list[bool] = []  # whether a blank line came before: paragraphs survive
+    new_paragraph: list[bool] = []
     blank = True
     for raw in text.splitlines():
         line = clean_line(raw)
@@ -411,89 +434,228 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
             lines.append(line)
             new_paragraph.append(blank)
         blank = not line
+    return lines, new_paragraph
+
+
+def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Article:
+    """The phases of a text scrape: header scan, title, date, byline, section, body, source.
+
+    Each field but the title and the body is worked out on its own: an odd value
+    in one (a date no calendar has) leaves that field empty, never the article.
+    """
+    lines, new_paragraph = _split_lines(text)
     if not lines:
         return Article(id=id, path=path, language=language)
     head = [_strip_markup(line) for line in lines[:HEADER_LINES]]
+    header = _scan_header(head, language)
+    header.continues = [not new for new in new_paragraph[:HEADER_LINES]]
+    title, title_index = _title_phase(header, text)
+    date = _guarded(lambda: _date_phase(header, title_index))
+    author = header.author or _guarded(lambda: _byline_phase(header, title_index))
+    section = _guarded(lambda: _section_phase(header, title_index))
+    body_lines, body = _body_phase(lines, new_paragraph, header.meta, title_index, title)
+    source = header.source or _guarded(lambda: _source_phase(text, title, body_lines, header.labelled))
+    return Article(
+        id=id, path=path, title=clean_line(title), body=body,
+        date=date.when if date else None, date_text=date.text if date else None,
+        source=source, author=author, section=section, language=language,
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(step: Callable[[], _T | None]) -> _T | None:
+    """One field's step; a failure leaves that field empty instead of dropping the article."""
+    try:
+        return step()
+    except Exception:  # a field fails alone: the article is still indexed
+        return None
+
+
+_UPDATED = re.compile(r"\W*(?:last )?(?:updated|aktualisiert|mis à jour|actualizado)", _I)
+
+
+def _scan_header(head: list[str], language: str | None) -> _Header:
+    """Header phase: find the byline, date and attribution lines of the top of the page."""
     head_text = "\n".join(head)
     dayfirst = infer_dayfirst(head_text) if needs_convention(head_text) else None
-
-    meta: set[int] = set()  # header lines that are byline, date or attribution, not body
-    author = source = labelled = None
-    date: ParsedDate | None = None
-    date_index = byline_index = None
-    updated_date: tuple[int, ParsedDate] | None = None
+    if dayfirst is None and language and language != "en":
+        dayfirst = True  # outside English, 03/04 is the 3rd of April
+    header = _Header(head, dayfirst, language or _guess_language(head_text))
     for i, line in enumerate(head):
-        if len(line) > MAX_TITLE_CHARS:
-            continue
-        if (m := _STAFF.fullmatch(line)) and len(line.split()) <= 6:
-            author = author or line.removeprefix("By ").removeprefix("by ")
-            source = source or m.group("pub").strip()
-            meta.add(i)
-            byline_index = i if byline_index is None else byline_index
-        elif m := _AGENCY_BYLINE.fullmatch(line):
-            agency = (m.group("agency") or m.group("short") or m.group("placed")).lower()
-            author = author or _AGENCIES.get(agency, line)
-            meta.add(i)
-            byline_index = i if byline_index is None else byline_index
-        elif (m := _BYLINE.fullmatch(line)) and len(m.group("name").split()) <= 10:
-            author = author or _clean_author(m.group("name"))
-            meta.add(i)
-            byline_index = i if byline_index is None else byline_index
-        elif _BYLINE_WORD.fullmatch(line) and i + 1 < len(head) and len(head[i + 1].split()) <= 8:
-            author = author or _clean_author(head[i + 1])
-            meta.update((i, i + 1))
-            byline_index = i if byline_index is None else byline_index
-        elif m := _ORIGINALLY.fullmatch(line):
-            source = source or clean_line(m.group("src")).removeprefix("the ")
-            meta.add(i)
-        elif m := _SOURCE_LABEL.fullmatch(line):
-            # "Source: X" also credits charts and figures ("Source: Repeat Project"): it
-            # yields to how the page names itself.
-            labelled = labelled or clean_line(m.group("src")).removeprefix("the ")
-            meta.add(i)
-        elif _RELATIVE_TIME.fullmatch(line):
-            meta.add(i)
-            date_index = i if date_index is None else date_index
-        elif (found := _date_of_line(line, dayfirst)) is not None:
-            meta.add(i)
-            if re.match(r"\W*(?:last )?(?:updated|aktualisiert|mis à jour|actualizado)", line, _I):
-                updated_date = updated_date or (i, found)
-            elif date is None:
-                date = found
-                date_index = i if date_index is None else date_index
-    if date is None and updated_date is not None:
-        date = updated_date[1]
-        date_index = updated_date[0] if date_index is None else date_index
+        if len(line) <= MAX_TITLE_CHARS:
+            try:
+                _scan_line(header, i, line)
+            except Exception:  # an odd line is not a meta line; the rest of the scan goes on
+                continue
+    return header
 
-    anchors = [i for i in (date_index, byline_index) if i is not None]
-    names = set()  # bare names beside the date line: bylines, unless one is the section label
-    if date_index is not None:
-        names = {i for i in (date_index - 1, date_index - 2, date_index + 1)
-                 if 0 <= i < len(head) and i not in meta and len(head[i]) <= 80 and _NAME_LINE.fullmatch(head[i])}
-    title_index = _find_title(head, min(anchors) if anchors else None, meta | names)
-    if title_index is not None:
-        title = _with_kicker(head, title_index, _strip_breadcrumb(head[title_index]))
-    elif (first := next((j for j, line in enumerate(head) if any(c.isalpha() for c in line)), 0)) \
-            and len(head[first]) <= MAX_TITLE_CHARS and not head[first].endswith("."):
-        title, title_index = head[first], first  # after rules and other letterless lines
-    elif len(head[0]) <= MAX_TITLE_CHARS and not head[0].endswith("."):
-        title, title_index = head[0], 0
-    else:  # no headline at all: name the article by its opening words, keep them in the body
-        title, title_index = _opening_words(head[0]), -1
-    if date_index is not None and author is None:
-        # A bare name between the headline and the date line (or just below it) is the byline.
-        for i in sorted(names):
-            if i > title_index:
-                author = _clean_author(re.sub(r"\s*\|\s*\w+$", "", head[i]))
-                meta.add(i)
-                break
 
-    section = None
-    for j in range(title_index - 1, max(-1, title_index - 4), -1):
-        if j not in meta and _section_of(head[j]):
-            section = head[j]
+def _scan_line(header: _Header, i: int, line: str) -> None:
+    """Classify one header line, recording what it states."""
+    head = header.head
+    if (m := _STAFF.fullmatch(line)) and len(line.split()) <= 6:
+        header.author = header.author or line.removeprefix("By ").removeprefix("by ")
+        header.source = header.source or publisher_name(m.group("pub").strip())
+        _add_byline(header, i)
+    elif m := _AGENCY_BYLINE.fullmatch(line):
+        agency = (m.group("agency") or m.group("short") or m.group("placed")).lower()
+        header.author = header.author or _AGENCIES.get(agency, line)
+        _add_byline(header, i)
+    elif (m := _BYLINE.fullmatch(line)) and len(m.group("name").split()) <= 14:
+        name = _byline_date(header, i, m.group("name"))
+        if name is not None and len(name.split()) <= 10:
+            header.author = header.author or clean_author(name)
+            _add_byline(header, i)
+    elif _BYLINE_WORD.fullmatch(line) and i + 1 < len(head) and len(head[i + 1].split()) <= 8:
+        header.author = header.author or clean_author(head[i + 1])
+        header.meta.add(i + 1)
+        _add_byline(header, i)
+    elif m := _ORIGINALLY.fullmatch(line):
+        header.source = header.source or publisher_name(clean_line(m.group("src")).removeprefix("the "))
+        header.meta.add(i)
+    elif m := _SOURCE_LABEL.fullmatch(line):
+        # "Source: X" also credits charts and figures ("Source: Repeat Project"): it
+        # yields to how the page names itself.
+        header.labelled = header.labelled or publisher_name(clean_line(m.group("src")).removeprefix("the "))
+        header.meta.add(i)
+    elif _RELATIVE_TIME.fullmatch(line):
+        header.meta.add(i)
+        header.relative.append(i)
+    elif (found := _date_of_line(line, header.dayfirst, header.language)) is not None:
+        header.meta.add(i)
+        header.dates.append((i, found, _UPDATED.match(line) is not None))
+
+
+def _add_byline(header: _Header, i: int) -> None:
+    header.meta.add(i)
+    header.bylines.append(i)
+
+
+_BYLINE_DATE_JOINT = re.compile(r"\s*(?:\bon\b|\bam\b|//|\||,|[-–—•·]|\bupdated\b|\bpublished\b)*\s*$", _I)
+
+
+def _byline_date(header: _Header, i: int, name: str) -> str | None:
+    """The name of a byline that also carries the date ("Anton Shilov on June 29, 2017 9:00 AM EST",
+    "Felix Eisenreich // 1. November 2023"): the date is recorded, the name returned."""
+    if not any(c.isdigit() for c in name):
+        return name
+    found = find_date(name, dayfirst=header.dayfirst, language=header.language)
+    if found is None or found.start == 0:
+        return name if found is None else None
+    header.dates.append((i, found, False))
+    return _BYLINE_DATE_JOINT.sub("", name[: found.start]) or None
+
+
+def _date_phase(header: _Header, title_index: int) -> ParsedDate | None:
+    """The publication date: the first date line at or after the headline's block, else the first.
+
+    A page lists other dates too (related stories, the copyright year's footer):
+    the one that belongs to the article sits just under its headline. A date
+    marked as an update yields to a publication date.
+    """
+    if not header.dates:
+        return None
+    below = [d for d in header.dates if title_index - 3 <= d[0] <= title_index + 12]
+    for group in (below, header.dates):
+        published = [d for d in group if not d[2]]
+        if published or group:
+            return (published or group)[0][1]
+    return None
+
+
+def title_candidates(text: str, language: str | None = None) -> list[tuple[str, list[float]]]:
+    """(the title each headline candidate would give, its features): for fitting the title model."""
+    _, text = split_front_matter(text[: MAX_BODY_CHARS * 2])
+    lines, new_paragraph = _split_lines(text)
+    header = _scan_header([_strip_markup(line) for line in lines[:HEADER_LINES]], language)
+    header.continues = [not new for new in new_paragraph[:HEADER_LINES]]
+    found = titles.candidates(_line_facts(header, _names_near_dates(header)), _slug_words(text))
+    return [(clean_line(_candidate_title(header, c)), c.features) for c in found]
+
+
+def _candidate_title(header: _Header, cand: titles.Candidate) -> str:
+    title = _strip_breadcrumb(cand.text)
+    return title if cand.joined else _with_kicker(header.head, cand.index, title)
+
+
+def _title_phase(header: _Header, text: str) -> tuple[str, int]:
+    """Title phase: the best-scoring headline candidate, else the first line with letters."""
+    head, meta = header.head, header.meta
+    names = _names_near_dates(header)
+    cand = _guarded(lambda: titles.best(titles.candidates(_line_facts(header, names), _slug_words(text))))
+    if cand is not None:
+        return _candidate_title(header, cand), cand.index + (1 if cand.joined else 0)
+    first = next((j for j, line in enumerate(head) if any(c.isalpha() for c in line) and j not in meta), 0)
+    if first and len(head[first]) <= MAX_TITLE_CHARS and not head[first].endswith("."):
+        return head[first], first  # after rules and other letterless lines
+    if len(head[0]) <= MAX_TITLE_CHARS and not head[0].endswith("."):
+        return head[0], 0
+    return _opening_words(head[0]), -1  # no headline: the opening words name it, and stay in the body
+
+
+def _names_near_dates(header: _Header) -> set[int]:
+    """Bare names beside a date line: bylines, unless one is the section label."""
+    head, meta = header.head, header.meta
+    found: set[int] = set()
+    for d in [d[0] for d in header.dates] + header.relative:
+        found.update(i for i in (d - 1, d - 2, d + 1)
+                     if 0 <= i < len(head) and i not in meta and len(head[i]) <= 80 and _NAME_LINE.fullmatch(head[i]))
+    return found
+
+
+def _line_facts(header: _Header, names: set[int]) -> list[titles.Line]:
+    """What the title model needs to know about each header line."""
+    date_lines = {d[0] for d in header.dates} | set(header.relative)
+    facts = []
+    for i, line in enumerate(header.head):
+        bare = _strip_breadcrumb(line)
+        facts.append(titles.Line(
+            text=bare, meta=i in header.meta or i in names, date=i in date_lines, byline=i in header.bylines,
+            candidate=i not in header.meta and i not in names and _titleish(bare, 2),
+            label=_section_of(line), person=i in names or bool(_NAME_LINE.fullmatch(line)) and len(line) <= 40,
+            credit=bool(_CREDIT.search(line)),
+            has_date=bool(_HAS_FULL_DATE.search(line)) and find_date(line, foreign=False) is not None,
+            words=_word_count(line), continues=i < len(header.continues) and header.continues[i],
+        ))
+    return facts
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s/]+/(\S+)")
+
+
+def _slug_words(text: str) -> set[str]:
+    """Words of the URL slugs a scrape shows (share links, canonical URL): the headline's, often."""
+    words: set[str] = set()
+    for m in _URL_IN_TEXT.finditer(text[:200_000]):
+        path = m.group(1)
+        if "-" in path:
+            words.update(w for w in re.split(r"[^\w]+|_", path.casefold()) if len(w) > 2 and not w.isdigit())
+        if len(words) > 400:
             break
+    return words
 
+
+def _byline_phase(header: _Header, title_index: int) -> str | None:
+    """A bare name between the headline and the date line (or just below it) is the byline."""
+    for i in sorted(_names_near_dates(header)):
+        if i > title_index:
+            header.meta.add(i)
+            return clean_author(re.sub(r"\s*\|\s*\w+$", "", header.head[i]))
+    return None
+
+
+def _section_phase(header: _Header, title_index: int) -> str | None:
+    for j in range(title_index - 1, max(-1, title_index - 4), -1):
+        if j not in header.meta and _section_of(header.head[j]):
+            return header.head[j]
+    return None
+
+
+def _body_phase(lines: list[str], new_paragraph: list[bool], meta: set[int], title_index: int,
+                title: str) -> tuple[list[str], str]:
+    """Body phase: the lines after the headline, without meta lines, furniture and signatures."""
     body_lines: list[str] = []
     body_parts: list[str] = []
     for i in range(title_index + 1, len(lines)):
@@ -507,20 +669,36 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
     while body_lines and _SIGNATURE.fullmatch(body_lines[-1]):
         body_lines.pop()
         body_parts.pop()
-    body = cap_body("".join(body_parts).strip())
+    return body_lines, cap_body("".join(body_parts).strip())
 
-    if source is None:
-        for line in body_lines[:3]:
-            if m := _DATELINE.match(line):
-                source = _AGENCIES.get(m.group("agency").lower(), m.group("agency"))
-                break
-        source = _publisher_from_references(text[:200_000], title) or labelled or source
 
-    return Article(
-        id=id, path=path, title=clean_line(title), body=body,
-        date=date.when if date else None, date_text=date.text if date else None,
-        source=source, author=author, section=section, language=language,
-    )
+def _source_phase(text: str, title: str, body_lines: list[str], labelled: str | None) -> str | None:
+    """Source phase: a wire dateline, else how the page names itself, else a "Source:" label."""
+    dateline = None
+    for line in body_lines[:3]:
+        if m := _DATELINE.match(line):
+            dateline = _AGENCIES.get(m.group("agency").lower(), m.group("agency"))
+            break
+    return publisher_name(_publisher_from_references(text[:200_000], title)) or labelled or dateline
+
+
+_LANGUAGE_WORDS = {
+    "en": frozenset("the and of to is was that with for".split()),
+    "de": frozenset("der die und das ist nicht mit den sich".split()),
+    "fr": frozenset("le la les et des est une pour dans".split()),
+    "es": frozenset("el los las y del que una por para".split()),
+    "it": frozenset("il di che della per una sono non gli".split()),
+    "nl": frozenset("het een van en de niet voor zijn met".split()),
+    "pt": frozenset("o os da do que uma para com não".split()),
+}
+
+
+def _guess_language(text: str) -> str | None:
+    """The language whose commonest words the text uses most (for dates only), or None."""
+    counts = Counter(w for w in re.findall(r"[a-zà-ÿ]+", text[:20_000].casefold()) if len(w) <= 6)
+    scores = {lang: sum(counts[w] for w in words) for lang, words in _LANGUAGE_WORDS.items()}
+    lang, best = max(scores.items(), key=lambda item: item[1])
+    return lang if best >= 5 else None
 
 
 def _opening_words(line: str, limit: int = 120) -> str:
@@ -553,52 +731,6 @@ def _with_kicker(head: list[str], index: int, title: str) -> str:
                 and not _is_boilerplate(kicker)):  # "Share this Story : ..." is no kicker
             return line
     return title
-
-
-def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | None:
-    """Index of the headline, by a score over the title-like lines near the top.
-
-    A headline is a line of a few words (not a sentence ending in a full stop,
-    not a shouted kicker, not a menu item repeated elsewhere), usually followed
-    by a standfirst or the byline/date block, usually preceded by a section
-    label, and the earlier on the page the likelier.
-    """
-    counts = Counter(head)
-    best, best_score = None, 0.0
-    for j, line in enumerate(head):
-        line = _strip_breadcrumb(line)
-        if j in meta or not _titleish(line, 3):
-            continue
-        words = _word_count(line)
-        score = 2.0 if words >= 5 else 1.0
-        if _HAS_FULL_DATE.search(line) and find_date(line, foreign=False) is not None:
-            score -= 2  # a dateline or timestamp bar, not a headline
-        if line.isupper() and words <= 6:
-            score -= 3  # a kicker ("CHILDHOOD SWEETHEART"), not the headline
-        nxt = head[j + 1] if j + 1 < len(head) else ""
-        if counts[line] > 1 and words <= 6 and line not in head[j + 1: j + 3] and len(nxt.split()) < 12:
-            # a menu item; not a headline stated twice in a row (title and heading) or one
-            # followed by its standfirst (menus go on with more short items)
-            score -= 3
-        if j + 1 in meta or len(nxt.split()) >= 12:
-            score += 2
-        if j == 0 or j - 1 in meta or _section_of(head[j - 1]):
-            score += 1
-        if anchor is not None and -6 <= j - anchor <= 3:
-            score += 1.5
-        score -= 0.05 * j
-        if score > best_score:
-            best, best_score = j, score
-    return best
-
-
-def _clean_author(name: str) -> str | None:
-    """One display form for bylines: no "By", no trailing timestamp, names joined by ", "."""
-    name = clean_line(name).strip(" ,;|")
-    name = re.sub(r"^(?:by|von|par|por)\s+", "", name, flags=_I)
-    name = re.sub(r"\s*[|,]?\s*(?:Updated|Published|Posted)\b.*$", "", name, flags=_I)
-    name = re.sub(r"\s*(?:\||;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", ", ", name)
-    return name.strip(" ,") or None
 
 
 # --- JSON records -> Article ---------------------------------------------------------

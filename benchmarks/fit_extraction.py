@@ -1,0 +1,146 @@
+"""Fit the headline model of text scrapes (newsearch/ingest/titles.py) on the developers' pages.
+
+Every headline candidate of every page's text scrape is one sample: its
+features (computed by the product's own code) and whether it gives the page's
+true title. A logistic regression (scikit-learn: a benchmark-only dependency,
+the ``bench`` extra) learns one weight per feature; the product ships the
+weights in ``newsearch/ingest/title_weights.py`` and needs no fitting library.
+
+``benchmarks/extraction.py`` uses :func:`fit` on the training folds of a
+cross-validation grouped by site, so the figures it prints are for sites the
+weights never saw. Run from the repository root to refit the shipped weights
+on every page:
+
+    python benchmarks/fit_extraction.py [--dry-run]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from newsearch.ingest.extract import title_candidates  # noqa: E402
+from newsearch.ingest.publishers import domain_key  # noqa: E402
+from newsearch.ingest.titles import FEATURES  # noqa: E402
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+PAGE_SETS = ("pages", "pages2")
+WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "newsearch" / "ingest" / "title_weights.py"
+# Regularisation of the logistic regression (inverse strength), chosen by the grouped
+# cross-validation in benchmarks/extraction.py (--c): larger values fit the dev pages
+# closer and held-out sites worse.
+C = 0.3
+_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛“”„‟«»‹›\"`´"})
+
+
+def norm(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", text or "").casefold().translate(_QUOTES)
+    return " ".join(text.split())
+
+
+@dataclass
+class Page:
+    """One page of a dev set: its truth, its two inputs, and the site it belongs to."""
+
+    set: str
+    id: str
+    truth: dict
+    txt_path: Path
+    html_path: Path
+    group: str
+    en: bool
+    samples: list[tuple[list[float], bool]] = field(default_factory=list)
+
+    @property
+    def txt(self) -> bytes:
+        return self.txt_path.read_bytes()
+
+
+def site_of(page_id: str, truth: dict) -> str:
+    """The site a page comes from: its URL's domain, else the publisher in its file name."""
+    domain = domain_key(truth.get("url"))
+    if domain:
+        return domain
+    return re.sub(r"_\d{4}_\d\d_\d\d$", "", page_id)
+
+
+def load_pages(root: Path = CORPORA, sets: tuple[str, ...] = PAGE_SETS) -> list[Page]:
+    pages = []
+    for name in sets:
+        folder = root / name
+        for truth_file in sorted(folder.glob("*.truth.json")):
+            page_id = truth_file.name[: -len(".truth.json")]
+            truth = json.loads(truth_file.read_text(encoding="utf-8"))
+            pages.append(Page(name, page_id, truth, folder / f"{page_id}.txt", folder / f"{page_id}.html.gz",
+                              site_of(page_id, truth), truth.get("language_hint") == "en"))
+    return pages
+
+
+def html_text(page: Page) -> bytes:
+    return gzip.decompress(page.html_path.read_bytes())
+
+
+def collect(page: Page) -> list[tuple[list[float], bool]]:
+    """The page's title samples (features, is the true title), computed once and kept."""
+    if not page.samples and page.truth.get("title"):
+        want = norm(page.truth["title"])
+        text = page.txt.decode("utf-8", "replace")
+        page.samples = [(features, norm(title) == want) for title, features in title_candidates(text)]
+    return page.samples
+
+
+def fit(pages: list[Page], c: float = C) -> dict[str, float]:
+    """Weights of a logistic regression over the candidates of these pages."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs, ys = [], []
+    for page in pages:
+        samples = collect(page)
+        if any(label for _, label in samples):  # pages whose headline is no candidate teach nothing
+            for features, label in samples:
+                xs.append(features)
+                ys.append(label)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+    model.fit(xs, ys)
+    weights = {"bias": float(model.intercept_[0])}
+    weights.update({name: float(w) for name, w in zip(FEATURES, model.coef_[0], strict=True)})
+    return weights
+
+
+def write_weights(weights: dict[str, float], path: Path = WEIGHTS_FILE) -> None:
+    lines = ",\n".join(f"    {name!r}: {value:.4f}" for name, value in weights.items())
+    path.write_text(
+        '"""Fitted weights of the headline model (``titles.py``).\n\n'
+        "Written by ``benchmarks/fit_extraction.py`` from the developers' pages; do not\n"
+        "edit by hand. Each weight multiplies the feature of the same name.\n"
+        '"""\n\n'
+        f"TITLE_WEIGHTS: dict[str, float] = {{\n{lines},\n}}\n",
+        encoding="utf-8",
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dry-run", action="store_true", help="print the weights, do not write them")
+    parser.add_argument("--c", type=float, default=C)
+    args = parser.parse_args()
+    pages = load_pages()
+    weights = fit(pages, args.c)
+    for name, value in weights.items():
+        print(f"{name:<22}{value:+.3f}")
+    if not args.dry_run:
+        write_weights(weights)
+        print(f"wrote {WEIGHTS_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
