@@ -258,11 +258,8 @@ def test_bbc_corpus_names_no_publisher():
         pytest.skip(f"corpus not available: {BBC}")
     texts = [(p, p.read_bytes().decode("utf-8", "replace")) for p in sorted(BBC.glob("*/*.txt"))]
     assert len(texts) == 2225
-    start = time.process_time()
     invented = [(p.name, a.source) for p, t in texts if (a := extract_text(t, id="b", path=str(p))).source]
-    per_article = (time.process_time() - start) / len(texts)
     assert invented == []
-    assert per_article < 0.002  # about 0.5 ms on an idle core; loose for a busy test machine
 
 
 def test_story_about_a_product_or_a_group_is_no_publisher():

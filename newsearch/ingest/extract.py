@@ -33,7 +33,7 @@ from newsearch.models import Article
 # and a 50 MB "article" is a log file or a dump that would bloat the index.
 MAX_BODY_CHARS = 1_000_000
 # Only this many non-empty lines are searched for title, byline and date.
-HEADER_LINES = 80
+HEADER_LINES = 150
 # Lines this long are paragraphs, never headlines or meta lines.
 MAX_TITLE_CHARS = 300
 
@@ -227,12 +227,17 @@ def _word_count(line: str) -> int:
     return words
 
 
-def _titleish(line: str, min_words: int) -> bool:
+# "... Ambassador to the U.N.": a headline may end with an abbreviation's full stop.
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Jr|Sr|Inc|Co|Ltd|St|Dr|Mr|Mrs|Ms|Corp)\.$")
+
+
+def _titleish(line: str, min_words: int, full_stop: bool = False) -> bool:
     first = line[:1]
     if len(line) > MAX_TITLE_CHARS or first.islower() or not (first.isalnum() or first in "\"'‘“«¡¿„"):
         return False
     bare = line.rstrip("\"”’')»")
-    if bare.endswith((":", ",", ";")) or (bare.endswith(".") and not bare.endswith("...")):
+    if bare.endswith((":", ",", ";")) or (bare.endswith(".") and not bare.endswith("...")
+                                          and not (full_stop and _ABBREVIATION_END.search(bare))):
         return False
     if _is_boilerplate(line) or _CREDIT.search(line) or _URLISH.fullmatch(line) or _GLUED.search(line):
         return False
@@ -279,7 +284,7 @@ _SELF_REFERENCES = [
          r"[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
         # "Get the Sky News App", "SPIEGEL Plus": a banner of a few words. In a sentence
         # ("... to challenge Sky Plus.") the product is the story's, not the page's.
-        (r"^(?=(?:\S+ *){1,8}$).*?" + _NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus)\b", 1.0,
+        (r"^(?=(?:\S+ +){0,7}\S+ *$).*?" + _NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus)\b", 1.0,
          r"ePaper|App\b|Premium|Plus\b"),
         (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None, "("),
         # "Name ©" ends the line or reserves rights; "Bild © Roman Warschauer" credits a picture
@@ -343,6 +348,21 @@ def _publisher_from_credits(furniture: str) -> str | None:
     return names.most_common(1)[0][0] if names else None
 
 
+def _line_at(text: str, position: int) -> str:
+    """The whole line of ``text`` that holds ``position``."""
+    end = text.find("\n", position)
+    return text[text.rfind("\n", 0, position) + 1: end if end >= 0 else len(text)]
+
+
+def _names_publisher(line: str) -> bool:
+    """Whether a line is furniture that names the publisher ("Get the Harbour Times App", "© 2024 X")."""
+    for pattern, _, trigger, needs in _SELF_REFERENCES:
+        if (not needs or any(n in line for n in needs)) and (trigger is None or trigger.search(line)):
+            if pattern.search(line):
+                return True
+    return False
+
+
 def _publisher_from_references(text: str, headline: str = "") -> str | None:
     """The name a page uses for itself most (copyright, sharing, subscription lines)."""
     # "access to the NHS" in a paragraph is prose: only short lines are page furniture,
@@ -357,8 +377,7 @@ def _publisher_from_references(text: str, headline: str = "") -> str | None:
         if trigger is None:
             matches = list(pattern.finditer(furniture))
         else:
-            lines = dict.fromkeys(furniture[furniture.rfind("\n", 0, t.start()) + 1:].split("\n", 1)[0]
-                                  for t in trigger.finditer(furniture))
+            lines = dict.fromkeys(_line_at(furniture, t.start()) for t in trigger.finditer(furniture))
             matches = [m for line in lines for m in pattern.finditer(line)]
         for m in matches:
             # A lower-case "the" is the sentence's ("Get the Times App"), not part of the name.
@@ -448,8 +467,8 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
         return Article(id=id, path=path, language=language)
     head = [_strip_markup(line) for line in lines[:HEADER_LINES]]
     header = _scan_header(head, language)
-    header.continues = [not new for new in new_paragraph[:HEADER_LINES]]
-    title, title_index = _title_phase(header, text)
+    header.continues = _continuations(new_paragraph)
+    title, title_index = _title_phase(header, text, lines)
     date = _guarded(lambda: _date_phase(header, title_index))
     author = header.author or _guarded(lambda: _byline_phase(header, title_index))
     section = _guarded(lambda: _section_phase(header, title_index))
@@ -460,6 +479,13 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
         date=date.when if date else None, date_text=date.text if date else None,
         source=source, author=author, section=section, language=language,
     )
+
+
+def _continuations(new_paragraph: list[bool]) -> list[bool]:
+    """Which header lines go on the paragraph above them; none when the text has no blank lines."""
+    if not any(new_paragraph[1:]):
+        return [False] * min(len(new_paragraph), HEADER_LINES)
+    return [not new for new in new_paragraph[:HEADER_LINES]]
 
 
 _T = TypeVar("_T")
@@ -570,8 +596,9 @@ def title_candidates(text: str, language: str | None = None) -> list[tuple[str, 
     _, text = split_front_matter(text[: MAX_BODY_CHARS * 2])
     lines, new_paragraph = _split_lines(text)
     header = _scan_header([_strip_markup(line) for line in lines[:HEADER_LINES]], language)
-    header.continues = [not new for new in new_paragraph[:HEADER_LINES]]
-    found = titles.candidates(_line_facts(header, _names_near_dates(header)), _slug_words(text))
+    header.continues = _continuations(new_paragraph)
+    found = titles.candidates(_line_facts(header, _names_near_dates(header)), _slug_words(text),
+                              titles.paragraph_words(lines))
     return [(clean_line(_candidate_title(header, c)), c.features) for c in found]
 
 
@@ -580,11 +607,12 @@ def _candidate_title(header: _Header, cand: titles.Candidate) -> str:
     return title if cand.joined else _with_kicker(header.head, cand.index, title)
 
 
-def _title_phase(header: _Header, text: str) -> tuple[str, int]:
+def _title_phase(header: _Header, text: str, lines: list[str]) -> tuple[str, int]:
     """Title phase: the best-scoring headline candidate, else the first line with letters."""
     head, meta = header.head, header.meta
     names = _names_near_dates(header)
-    cand = _guarded(lambda: titles.best(titles.candidates(_line_facts(header, names), _slug_words(text))))
+    cand = _guarded(lambda: titles.best(titles.candidates(_line_facts(header, names), _slug_words(text),
+                                                          titles.paragraph_words(lines))))
     if cand is not None:
         return _candidate_title(header, cand), cand.index + (1 if cand.joined else 0)
     first = next((j for j, line in enumerate(head) if any(c.isalpha() for c in line) and j not in meta), 0)
@@ -611,11 +639,12 @@ def _line_facts(header: _Header, names: set[int]) -> list[titles.Line]:
     facts = []
     for i, line in enumerate(header.head):
         bare = _strip_breadcrumb(line)
+        candidate = i not in header.meta and _titleish(bare, 2, full_stop=True)
         facts.append(titles.Line(
             text=bare, meta=i in header.meta or i in names, date=i in date_lines, byline=i in header.bylines,
-            candidate=i not in header.meta and i not in names and _titleish(bare, 2),
+            candidate=candidate,
             label=_section_of(line), person=i in names or bool(_NAME_LINE.fullmatch(line)) and len(line) <= 40,
-            credit=bool(_CREDIT.search(line)),
+            credit=bool(_CREDIT.search(line)), furniture=candidate and _names_publisher(line),
             has_date=bool(_HAS_FULL_DATE.search(line)) and find_date(line, foreign=False) is not None,
             words=_word_count(line), continues=i < len(header.continues) and header.continues[i],
         ))

@@ -33,7 +33,8 @@ FEATURES = (
     "capitalised", "upper", "has_date", "repeated", "stated_twice", "next_meta", "next_long",
     "after_meta_or_label", "date_below", "byline_near", "no_meta_anywhere", "body_overlap",
     "slug_overlap", "person_name", "credit", "label_like", "in_menu", "after_body_start",
-    "colon", "function_words", "digits", "joined", "first_candidate",
+    "colon", "function_words", "digits", "joined", "first_candidate", "text_overlap",
+    "before_longer_candidate", "after_shorter_candidate", "typical_length", "furniture",
 )
 
 _WORDS = re.compile(r"[^\W_]+")
@@ -61,6 +62,7 @@ class Line:
     label: bool = False  # section-label shape
     person: bool = False  # only a person's name
     credit: bool = False  # a picture credit
+    furniture: bool = False  # names the publisher the way sign-up, app and copyright lines do
     has_date: bool = False  # a date somewhere in it
     words: int = 0
     continues: bool = False  # no blank line before it: the previous line's paragraph goes on
@@ -80,6 +82,19 @@ def _content_words(text: str) -> set[str]:
 
 def _overlap(words: set[str], other: set[str]) -> float:
     return len(words & other) / len(words) if words else 0.0
+
+
+def paragraph_words(lines: Sequence[str], limit: int = 40) -> set[str]:
+    """Content words of the text's paragraph-length lines (the first ``limit`` of them)."""
+    words: set[str] = set()
+    taken = 0
+    for line in lines:
+        if line.count(" ") >= 19:
+            words |= _content_words(line)
+            taken += 1
+            if taken >= limit:
+                break
+    return words
 
 
 def _first_paragraph(lines: Sequence[Line], start: int) -> set[str]:
@@ -134,12 +149,23 @@ def _features(lines: Sequence[Line], cand: Candidate, rank: int, context: dict) 
         sum(c.isdigit() for c in text) / max(len(text), 1),
         float(cand.joined),
         float(rank == 0),
+        _overlap(content, context["text_words"]),
+        float(nxt.candidate and nxt.words >= 2 * words),
+        float(prev.candidate and 2 * prev.words <= words),
+        float(5 <= words <= 20),
+        float(lines[j].furniture),
     ]
 
 
-def candidates(lines: Sequence[Line], slug_words: set[str] | None = None) -> list[Candidate]:
-    """Every headline candidate of a header, with its features."""
+def candidates(lines: Sequence[Line], slug_words: set[str] | None = None,
+               text_words: set[str] | None = None) -> list[Candidate]:
+    """Every headline candidate of a header, with its features.
+
+    ``slug_words`` are the words of URL slugs the text shows, ``text_words`` the
+    content words of the article's paragraphs (see :func:`paragraph_words`).
+    """
     context = {
+        "text_words": text_words or set(),
         "counts": Counter(line.text for line in lines),
         "dates": [i for i, line in enumerate(lines) if line.date],
         "bylines": [i for i, line in enumerate(lines) if line.byline],
@@ -150,10 +176,12 @@ def candidates(lines: Sequence[Line], slug_words: set[str] | None = None) -> lis
     for j, line in enumerate(lines):
         if not line.candidate:
             continue
-        found.append(Candidate(j, line.text))
-        nxt = lines[j + 1] if j + 1 < len(lines) else None
+        nxt = lines[j + 1] if j + 1 < len(lines) else Line("")
+        after = lines[j + 2] if j + 2 < len(lines) else Line("")
+        if not nxt.continues:  # a headline is a block of its own, not the start of a paragraph
+            found.append(Candidate(j, line.text))
         # A headline wrapped over two lines: neither half ends a sentence, both are short.
-        if (nxt is not None and nxt.candidate and nxt.continues and not line.text.endswith((".", "?", "!", ":"))
+        elif (nxt.candidate and not after.continues and not line.text.endswith((".", "?", "!", ":"))
                 and line.words + nxt.words <= 30 and nxt.text[:1].isalnum()):
             found.append(Candidate(j, f"{line.text} {nxt.text}", joined=True))
     for rank, cand in enumerate(found):
