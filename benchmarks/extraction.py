@@ -178,7 +178,8 @@ def print_misses(rows: dict[str, list[dict]], every_language: bool) -> None:
             for field in FIELDS:
                 if (page.en or every_language) and row[field] is False:
                     want = page.truth.get("publisher" if field == "source" else field)
-                    print(f"MISS {kind:4} {field:6} {page.set}/{page.id}: got {row['found'].get(field)!r} want {want!r}")
+                    got = row["found"].get(field)
+                    print(f"MISS {kind:4} {field:6} {page.set}/{page.id}: got {got!r} want {want!r}")
 
 
 def main() -> int:

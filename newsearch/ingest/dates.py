@@ -159,6 +159,11 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def placeholder(date: ParsedDate) -> bool:
+    """1 January with no time: what a site states when it knows only the year (or nothing)."""
+    return not date.has_time and date.when.month == 1 and date.when.day == 1
+
+
 def plausible(when: datetime, now: datetime | None = None) -> bool:
     """No year before 1900, nothing later than (about) now."""
     return when.year >= MIN_YEAR and when <= (now or _utcnow()) + FUTURE_SLACK
@@ -379,7 +384,7 @@ def _dateparser(text: str, m: re.Match, now: datetime | None, language: str | No
     return ParsedDate(found, has_time, m.start(), m.end(), offset if has_time else None)
 
 
-def parse_field(value: object, *, now: datetime | None = None) -> ParsedDate | None:
+def parse_field(value: object, *, now: datetime | None = None, language: str | None = None) -> ParsedDate | None:
     """A date from a structured field (JSON record, HTML metadata): ISO first, then prose.
 
     Numbers are taken as Unix timestamps only in a plausible range (seconds or
@@ -407,4 +412,4 @@ def parse_field(value: object, *, now: datetime | None = None) -> ParsedDate | N
                 return ParsedDate(when, has_time, 0, m.end(), offset)
         except ValueError:
             pass
-    return find_date(text, now=now)
+    return find_date(text, now=now, language=language)
