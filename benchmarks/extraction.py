@@ -31,9 +31,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fit_extraction import C, CORPORA, PAGE_SETS, Page, fit, html_text, load_pages, norm  # noqa: E402
+from fit_extraction import (  # noqa: E402
+    C,
+    CORPORA,
+    PAGE_SETS,
+    Page,
+    bbc_negatives,
+    fit,
+    fit_sources,
+    html_text,
+    load_pages,
+    norm,
+)
 
-from newsearch.ingest import read_articles, titles  # noqa: E402
+from newsearch.ingest import read_articles, text_sources, titles  # noqa: E402
 from newsearch.models import Article  # noqa: E402
 
 FOLDS = 5
@@ -112,10 +123,13 @@ def fold_of(page: Page) -> int:
 def held_out_runs(pages: list[Page], c: float, shipped: bool) -> dict[str, list[dict]]:
     """Our extraction of every page, each with weights fitted on the other folds' sites."""
     rows: dict[str, list[dict]] = {"txt": [], "html": []}
+    negatives = [] if shipped else bbc_negatives()
     for k in range(FOLDS):
         test = [p for p in pages if fold_of(p) == k]
-        weights = titles.TITLE_WEIGHTS if shipped else fit([p for p in pages if fold_of(p) != k], c)
-        with titles.using_weights(weights):
+        train = [p for p in pages if fold_of(p) != k]
+        weights = titles.TITLE_WEIGHTS if shipped else fit(train, c)
+        sources = text_sources.SOURCE_WEIGHTS if shipped else fit_sources(train, negatives)
+        with titles.using_weights(weights), text_sources.using_weights(sources):
             for page in test:
                 txt = page.txt.decode("utf-8", "replace")
                 for kind, path in (("txt", page.txt_path), ("html", page.html_path)):

@@ -27,13 +27,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsearch.ingest.extract import title_candidates  # noqa: E402
-from newsearch.ingest.publishers import domain_key  # noqa: E402
+from newsearch.ingest import text_sources  # noqa: E402
+from newsearch.ingest.extract import extract_text, title_candidates  # noqa: E402
+from newsearch.ingest.publishers import domain_key, name_keys, publisher_name  # noqa: E402
 from newsearch.ingest.titles import FEATURES  # noqa: E402
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 PAGE_SETS = ("pages", "pages2")
 WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "newsearch" / "ingest" / "title_weights.py"
+SOURCE_WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "newsearch" / "ingest" / "source_weights.py"
+# BBC articles name no publisher: they teach the source model what a story that mentions
+# names, but no publisher, looks like, and set how sure it must be before it names one.
+BBC_NEGATIVES = 2225
+# How far below zero the most publisher-like name of those stories is put.
+SOURCE_MARGIN = 0.25
 # Regularisation of the logistic regression (inverse strength), chosen by the grouped
 # cross-validation in benchmarks/extraction.py (--c): larger values fit the dev pages
 # closer and held-out sites worse.
@@ -58,6 +65,7 @@ class Page:
     group: str
     en: bool
     samples: list[tuple[list[float], bool]] = field(default_factory=list)
+    source_samples: list[tuple[list[float], bool]] | None = None
 
     @property
     def txt(self) -> bytes:
@@ -97,6 +105,59 @@ def collect(page: Page) -> list[tuple[list[float], bool]]:
     return page.samples
 
 
+def same_publisher(name: str | None, publisher: str | None) -> bool:
+    """Whether an extracted name is the truth's publisher (the benchmark's comparison, or a shared key)."""
+    cleaned = publisher_name(name)
+    if not cleaned or not publisher:
+        return False
+    flat = lambda n: re.sub(r"[\W_]+", "", re.sub(r"^the ", "", norm(n)))  # noqa: E731
+    return flat(cleaned) == flat(publisher) or bool(name_keys(cleaned) & name_keys(publisher))
+
+
+def collect_sources(page: Page) -> list[tuple[list[float], bool]]:
+    """The page's publisher samples (features, is the publisher), computed once and kept."""
+    if page.source_samples is None:
+        text = page.txt.decode("utf-8", "replace")
+        article = extract_text(text, id="fit", path=str(page.txt_path))
+        publisher = page.truth.get("publisher")
+        page.source_samples = [(features, same_publisher(name, publisher))
+                               for name, features in text_sources.candidates(text[:200_000], article.title,
+                                                                             article.author)]
+    return page.source_samples
+
+
+def bbc_negatives(root: Path = CORPORA, count: int = BBC_NEGATIVES) -> list[tuple[list[float], bool]]:
+    """Every candidate name of the BBC corpus's stories, none of them a publisher."""
+    files = sorted((root / "bbc").glob("*/*.txt"))[:count]
+    samples = []
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "replace")
+        article = extract_text(text, id="fit", path=str(path))
+        samples += [(f, False) for _, f in text_sources.candidates(text, article.title, article.author)]
+    return samples
+
+
+def fit_sources(pages: list[Page], negatives: list[tuple[list[float], bool]] = ()) -> dict[str, float]:
+    """Weights of a logistic regression: is this candidate name the page's publisher?
+
+    Classes are balanced (publishers are rare among the names a page shows), and
+    the bias is then moved so that no name in a story without a publisher (the
+    negatives) scores above zero, where the product starts to report one: an
+    unnamed publisher stays unnamed.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    samples = [s for page in pages for s in collect_sources(page)] + list(negatives)
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
+    model.fit([f for f, _ in samples], [label for _, label in samples])
+    weights = {"bias": float(model.intercept_[0])}
+    weights.update({n: float(w) for n, w in zip(text_sources.FEATURES, model.coef_[0], strict=True)})
+    with text_sources.using_weights(weights):
+        highest = max((text_sources.score(f) for f, _ in negatives), default=0.0)
+    weights["bias"] -= max(highest, 0.0) + SOURCE_MARGIN
+    return weights
+
+
 def fit(pages: list[Page], c: float = C) -> dict[str, float]:
     """Weights of a pairwise logistic regression over the candidates of these pages.
 
@@ -126,14 +187,15 @@ def fit(pages: list[Page], c: float = C) -> dict[str, float]:
     return weights
 
 
-def write_weights(weights: dict[str, float], path: Path = WEIGHTS_FILE) -> None:
+def write_weights(weights: dict[str, float], path: Path = WEIGHTS_FILE, constant: str = "TITLE_WEIGHTS",
+                  model: str = "headline model (``titles.py``)") -> None:
     lines = ",\n".join(f"    {name!r}: {value:.4f}" for name, value in weights.items())
     path.write_text(
-        '"""Fitted weights of the headline model (``titles.py``).\n\n'
+        f'"""Fitted weights of the {model}.\n\n'
         "Written by ``benchmarks/fit_extraction.py`` from the developers' pages; do not\n"
         "edit by hand. Each weight multiplies the feature of the same name.\n"
         '"""\n\n'
-        f"TITLE_WEIGHTS: dict[str, float] = {{\n{lines},\n}}\n",
+        f"{constant}: dict[str, float] = {{\n{lines},\n}}\n",
         encoding="utf-8",
     )
 
@@ -145,11 +207,14 @@ def main() -> int:
     args = parser.parse_args()
     pages = load_pages()
     weights = fit(pages, args.c)
-    for name, value in weights.items():
-        print(f"{name:<22}{value:+.3f}")
+    sources = fit_sources(pages, bbc_negatives())
+    for label, values in (("title", weights), ("source", sources)):
+        for name, value in values.items():
+            print(f"{label:<8}{name:<24}{value:+.3f}")
     if not args.dry_run:
         write_weights(weights)
-        print(f"wrote {WEIGHTS_FILE}")
+        write_weights(sources, SOURCE_WEIGHTS_FILE, "SOURCE_WEIGHTS", "text-scrape publisher model (``text_sources.py``)")
+        print(f"wrote {WEIGHTS_FILE} and {SOURCE_WEIGHTS_FILE}")
     return 0
 
 

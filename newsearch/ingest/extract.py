@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from newsearch.ingest import titles
+from newsearch.ingest import text_sources, titles
 from newsearch.ingest.dates import ParsedDate, find_date, infer_dayfirst, needs_convention, parse_field
 from newsearch.ingest.people import clean_author
 from newsearch.ingest.publishers import publisher_name
@@ -255,150 +255,6 @@ def _section_of(line: str) -> bool:
         and not _is_boilerplate(line) and line[:1].isupper() and not line.endswith((".", "?", "!", ":"))
 
 
-# --- the publisher, from how a page talks about itself ---------------------------------
-
-_TOKEN = r"[A-Z][\w'’&-]*(?:\.[\w-]+)*"
-_NAME = (r"(?P<name>(?:[Tt]he |[Ll][ae] |[Ee]l |[Dd]ie |[Dd]er )?" + _TOKEN
-         + r"(?: (?:(?:of|and|&|de|del|della|di|du|des|für|y) )?" + _TOKEN + r"){0,4})")
-_YEARS = r"(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
-# (context, weight, trigger): how a page talks about itself. Copyright and sharing
-# lines are strong evidence; a photo credit "for X" or "told X" only supports a name
-# seen elsewhere. Contexts that start with the name are tried only on lines holding
-# their trigger word, because a pattern starting with a capitalised name is slow to
-# scan across a whole article. The others are skipped when the text lacks every
-# one of their needed strings (a match holds one of them): most articles have no "©".
-_SELF_REFERENCES = [
-    (re.compile(p, re.MULTILINE), weight, re.compile(trigger) if trigger else None, needs)
-    for p, weight, trigger, *needs in (
-        (r"^Share this [Ss]tory ?: ?" + _NAME + r" *$", 2.0, None, "Share this "),
-        (r"(?:emails?|updates|news|journalism|newsletters?|alerts) (?:from|by) (?:the )?" + _NAME, 1.0, None,
-         " from ", " by "),
-        (r"(?:online|digital|unlimited|full) access to (?:the )?" + _NAME, 1.0, None, " access to "),
-        (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME,
-         1.0, None, " to "),
-        # "Support The Guardian", "Without The Intercept ...", but not "Reporters Without Borders."
-        (r"(?:^About|^More from|[Ss]upport|^[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None,
-         "About ", "More from ", "upport ", "ithout "),
-        (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0, r"sign up|subscribe"),
-        (_NAME + r"(?:'s?|’s?)? (?:[Nn]ewsletters?|[Ss]ubscription|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0,
-         r"[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
-        # "Get the Sky News App", "SPIEGEL Plus": a banner of a few words. In a sentence
-        # ("... to challenge Sky Plus.") the product is the story's, not the page's.
-        (r"^(?=(?:\S+ +){0,7}\S+ *$).*?" + _NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus)\b", 1.0,
-         r"ePaper|App\b|Premium|Plus\b"),
-        (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None, "("),
-        # "Name ©" ends the line or reserves rights; "Bild © Roman Warschauer" credits a picture
-        (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved|$)", 2.0, r"©"),
-        # not a picture credit: "Bild © Roman Warschauer (hr)", "Foto: © ..."
-        # "© Action press/Bernd März": agency/photographer, a picture credit too
-        (r"(?<!Bild )(?<!Foto )(?<!Photo )(?<!Image )(?<!: )© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME
-         + r"(?![^\n/]*/)", 2.0, None, "©"),
-        (r"\b[Cc]opyright\b ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None, "opyright"),  # not "copyrightWithLinks"
-    )
-]
-# Photo credits ("Tara Atkinson for Rest of World") and "told X": support only.
-_WEAK_REFERENCE = r"(?:\b(?:for|/) (?:the )?{name}\)? *$|\b(?:told|to) (?:the )?{name}\b)"
-_LINE_AROUND = re.compile(r"[^\n]*")
-
-
-# Words that make a capitalised phrase something other than a publication's name.
-_NOT_NAME_WORDS = frozenset(
-    "our your my us we you i it this that these all use service services content home website newsletter "
-    "newsletters join sign read more share follow log terms privacy policy cookies cookie premium plus app "
-    "subscription account ltd inc llc gmbh bot management sales deck op-eds in on at for as by with from to "
-    "he she they but and or if when mr mrs ms dr "
-    # "All rights reserved" in the languages of copyright footers
-    "rights reserved riproduzione riservata rechte vorbehalten droits réservés derechos reservados"
-    # licence notices ("© Licencja na publikację")
-    " licence license licencja lizenz licencia licenza"
-    .split()
-)
-# Names that turn up in those contexts without being the publisher.
-_NOT_PUBLISHERS = frozenset(
-    "facebook twitter x instagram google whatsapp linkedin reddit youtube tiktok apple android ios "
-    "getty images getty ap epa pa shutterstock istock alamy cloudflare us uk eu".split()
-) | {"getty images"}
-# Agencies: their copyright sits on syndicated copy, so it is weaker evidence of the publisher.
-_AGENCY_NAMES = frozenset(
-    "associated press|the associated press|reuters|afp|agence france-presse|the canadian press|canadian press"
-    "|press association|pa media|dpa|upi|bloomberg|ansa|efe|kyodo|xinhua".split("|")
-)
-
-
-def _base_name(name: str) -> str:
-    return re.sub(r"^(?:the|la|le|el|die|der) ", "", name.casefold())
-
-
-# Page furniture (sign-up boxes, footers) comes in short lines; paragraphs are longer.
-_FURNITURE_CHARS = 160
-
-
-# "Tara Atkinson for Rest of World": a picture commissioned by the publication.
-_COMMISSION_CREDIT = re.compile(r"^[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,3} for (?:the )?" + _NAME + r" *$",
-                                re.MULTILINE)
-
-
-def _publisher_from_credits(furniture: str) -> str | None:
-    """The publication that commissioned the page's pictures, when credited twice or more."""
-    if " for " not in furniture:
-        return None
-    names = Counter(m.group("name") for m in _COMMISSION_CREDIT.finditer(furniture))
-    names = Counter({n: c for n, c in names.items() if c >= 2 and _base_name(n) not in _NOT_PUBLISHERS
-                     and n.casefold() not in _AGENCY_NAMES})
-    return names.most_common(1)[0][0] if names else None
-
-
-def _line_at(text: str, position: int) -> str:
-    """The whole line of ``text`` that holds ``position``."""
-    end = text.find("\n", position)
-    return text[text.rfind("\n", 0, position) + 1: end if end >= 0 else len(text)]
-
-
-def _names_publisher(line: str) -> bool:
-    """Whether a line is furniture that names the publisher ("Get the Harbour Times App", "© 2024 X")."""
-    for pattern, _, trigger, needs in _SELF_REFERENCES:
-        if (not needs or any(n in line for n in needs)) and (trigger is None or trigger.search(line)):
-            if pattern.search(line):
-                return True
-    return False
-
-
-def _publisher_from_references(text: str, headline: str = "") -> str | None:
-    """The name a page uses for itself most (copyright, sharing, subscription lines)."""
-    # "access to the NHS" in a paragraph is prose: only short lines are page furniture,
-    # and the headline is the story's ("Telewest to challenge Sky Plus"), not the page's.
-    furniture = "\n".join(line for line in text.split("\n")
-                           if len(line) <= _FURNITURE_CHARS and (not headline or line.strip() != headline))
-    scores: dict[str, float] = {}
-    spellings: dict[str, Counter[str]] = {}
-    for pattern, weight, trigger, needs in _SELF_REFERENCES:
-        if needs and not any(n in furniture for n in needs):
-            continue
-        if trigger is None:
-            matches = list(pattern.finditer(furniture))
-        else:
-            lines = dict.fromkeys(_line_at(furniture, t.start()) for t in trigger.finditer(furniture))
-            matches = [m for line in lines for m in pattern.finditer(line)]
-        for m in matches:
-            # A lower-case "the" is the sentence's ("Get the Times App"), not part of the name.
-            name = re.sub(r"(?:'s|’s|')$", "", m.group("name").strip(" .’'")).removeprefix("the ")
-            words = name.casefold().split()
-            if (not words or _base_name(name) in _NOT_PUBLISHERS or len(name) < 2
-                    or any(w in _NOT_NAME_WORDS for w in words)):
-                continue
-            key = _base_name(name)
-            scores[key] = scores.get(key, 0.0) + weight * (0.5 if name.casefold() in _AGENCY_NAMES else 1.0)
-            spellings.setdefault(key, Counter())[name] += 1
-    if not scores:
-        return _publisher_from_credits(furniture)
-    for key in list(scores):
-        name = spellings[key].most_common(1)[0][0]
-        weak = re.compile(_WEAK_REFERENCE.format(name=re.escape(_base_name(name))), re.I | re.M)
-        scores[key] += 0.5 * len(weak.findall(furniture))
-    best = max(scores, key=lambda k: scores[k])  # first seen wins ties (dicts keep order)
-    return spellings[best].most_common(1)[0][0]
-
-
 # --- text -> Article ---------------------------------------------------------------
 
 
@@ -473,7 +329,7 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
     author = header.author or _guarded(lambda: _byline_phase(header, title_index))
     section = _guarded(lambda: _section_phase(header, title_index))
     body_lines, body = _body_phase(lines, new_paragraph, header.meta, title_index, title)
-    source = header.source or _guarded(lambda: _source_phase(text, title, body_lines, header.labelled))
+    source = header.source or _guarded(lambda: _source_phase(text, title, body_lines, header.labelled, author))
     return Article(
         id=id, path=path, title=clean_line(title), body=body,
         date=date.when if date else None, date_text=date.text if date else None,
@@ -644,8 +500,8 @@ def _line_facts(header: _Header, names: set[int]) -> list[titles.Line]:
             text=bare, meta=i in header.meta or i in names, date=i in date_lines, byline=i in header.bylines,
             candidate=candidate,
             label=_section_of(line), person=i in names or bool(_NAME_LINE.fullmatch(line)) and len(line) <= 40,
-            credit=bool(_CREDIT.search(line)), furniture=candidate and _names_publisher(line),
-            has_date=bool(_HAS_FULL_DATE.search(line)) and find_date(line, foreign=False) is not None,
+            credit=bool(_CREDIT.search(line)), furniture=candidate and text_sources.names_publisher(line),
+            has_date=candidate and bool(_HAS_FULL_DATE.search(line)) and find_date(line, foreign=False) is not None,
             words=_word_count(line), continues=i < len(header.continues) and header.continues[i],
         ))
     return facts
@@ -701,14 +557,18 @@ def _body_phase(lines: list[str], new_paragraph: list[bool], meta: set[int], tit
     return body_lines, cap_body("".join(body_parts).strip())
 
 
-def _source_phase(text: str, title: str, body_lines: list[str], labelled: str | None) -> str | None:
+def _source_phase(text: str, title: str, body_lines: list[str], labelled: str | None,
+                  author: str | None) -> str | None:
     """Source phase: a wire dateline, else how the page names itself, else a "Source:" label."""
     dateline = None
     for line in body_lines[:3]:
         if m := _DATELINE.match(line):
             dateline = _AGENCIES.get(m.group("agency").lower(), m.group("agency"))
             break
-    return publisher_name(_publisher_from_references(text[:200_000], title)) or labelled or dateline
+    named = publisher_name(text_sources.publisher_of_text(text[:200_000], title, author))
+    if named and author and named.casefold() == author.casefold():
+        named = None  # the byline's name: a person, not the publisher
+    return named or labelled or dateline
 
 
 _LANGUAGE_WORDS = {
@@ -724,7 +584,7 @@ _LANGUAGE_WORDS = {
 
 def _guess_language(text: str) -> str | None:
     """The language whose commonest words the text uses most (for dates only), or None."""
-    counts = Counter(w for w in re.findall(r"[a-zà-ÿ]+", text[:20_000].casefold()) if len(w) <= 6)
+    counts = Counter(w for w in re.findall(r"[a-zà-ÿ]+", text[:4_000].casefold()) if len(w) <= 6)
     scores = {lang: sum(counts[w] for w in words) for lang, words in _LANGUAGE_WORDS.items()}
     lang, best = max(scores.items(), key=lambda item: item[1])
     return lang if best >= 5 else None
