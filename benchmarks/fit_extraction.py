@@ -213,7 +213,8 @@ def main() -> int:
             print(f"{label:<8}{name:<24}{value:+.3f}")
     if not args.dry_run:
         write_weights(weights)
-        write_weights(sources, SOURCE_WEIGHTS_FILE, "SOURCE_WEIGHTS", "text-scrape publisher model (``text_sources.py``)")
+        write_weights(sources, SOURCE_WEIGHTS_FILE, "SOURCE_WEIGHTS",
+                      "text-scrape publisher model (``text_sources.py``)")
         print(f"wrote {WEIGHTS_FILE} and {SOURCE_WEIGHTS_FILE}")
     return 0
 

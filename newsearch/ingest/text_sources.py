@@ -125,7 +125,8 @@ _SLASH_CREDIT = re.compile(
     r"(?:^|[(\s])(?P<left>" + _CAPS + r"(?: " + _CAPS + r"){0,3}) ?/ ?(?P<right>(?:[Tt]he )?" + _CAPS
     + r"(?: " + _CAPS + r"){0,3})\)?\.? *$", re.M)
 # "WASHINGTON (CNN) -- The ...", "Nairobi, Kenya (Reuters) - ...": a place, the wire's name, a sentence.
-_DATELINE = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*,? ){0,4}\((?P<name>[A-Z][\w.&' -]{1,30})\) ?(?:[-—–]|--) ?[^\n]{40}", re.M)
+_DATELINE = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*,? ){0,4}\((?P<name>[A-Z][\w.&' -]{1,30})\) ?(?:[-—–]|--) ?[^\n]{40}",
+                       re.M)
 _BYLINE_TAIL = re.compile(r"^(?:By|by)\s+[^\n]{3,160}?,\s*" + _CANDIDATE + r"\s*$", re.M)
 _STAFF = re.compile(_CANDIDATE + r" (?:Staff|Correspondent|Reporters?|Newsroom|News Desk|Editors?|Editorial)"
                     r"(?: Writers?| Reporters?)?\s*$", re.M)
