@@ -280,9 +280,9 @@ def _choose_date(statements: list[ParsedDate]) -> ParsedDate | None:
     page states the same instant twice, once in UTC and once in its local time,
     the local one gives the day its readers saw.
     """
-    real = [d for d in statements if not placeholder(d)] or statements
+    real = [d for d in statements if not placeholder(d)]
     if not real:
-        return None
+        return None  # a placeholder only: other evidence first (see page_fields)
     chosen = real[0]
     if chosen.has_time and not chosen.offset:
         for other in real[1:]:
@@ -344,8 +344,9 @@ def page_fields(tree: Any) -> dict[str, Any]:
     site = _page_site(tree, meta, objects, article, suffix)
     language = _page_language(tree, meta, article)
     # "Headline | DW | 28.04.2023": a title that ends with the page's date, when nothing else says it
-    date = (_choose_date(_date_statements(tree, article, meta, language))
-            or _title_date([meta.get("og:title"), page_title]) or _htmldate(tree, language))
+    statements = _date_statements(tree, article, meta, language)
+    date = (_choose_date(statements) or _title_date([meta.get("og:title"), page_title])
+            or _htmldate(tree, language))
     stated = [headline, clean_line(meta.get("og:title", "")) or None, clean_line(meta.get("twitter:title", "")) or None]
     canonical = tree.xpath('//link[@rel="canonical"]/@href')[:1]
     return {
@@ -357,6 +358,7 @@ def page_fields(tree: Any) -> dict[str, Any]:
         "url": clean_line(meta.get("og:url", "") or (canonical[0] if canonical else "")) or None,
         "language": language,
         "body": article.get("articleBody") if isinstance(article.get("articleBody"), str) else None,
+        "placeholder_date": statements[0] if statements and date is None else None,
     }
 
 
@@ -373,7 +375,8 @@ def read_html(data: bytes, path: str, base_id: str, source: str | None = None) -
     try:
         fields = page_fields(tree)
     except Exception:  # metadata that breaks the reader: the text alone still makes an article
-        fields = dict.fromkeys(("title", "date", "source", "author", "section", "url", "language", "body"))
+        fields = dict.fromkeys(("title", "date", "source", "author", "section", "url", "language", "body",
+                                "placeholder_date"))
     body = clean_block(_trafilatura_text(tree) or fields["body"] or "")
     title = fields["title"] or ""
     if not body or not title:
@@ -383,6 +386,11 @@ def read_html(data: bytes, path: str, base_id: str, source: str | None = None) -
         body = body or fallback.body
         title = title or fallback.title
         fields["date"] = fields["date"] or (_guard_date(fallback.date_text, None) if fallback.date_text else None)
+    elif fields["date"] is None and fields.get("placeholder_date") is not None:
+        # The page states only a 1 January (a year-only placeholder): its visible date, if any, is
+        # the day; without one the date stays unknown rather than a made-up New Year's Day.
+        visible = extract_text(_visible_text(text), id=base_id, path=path, language=fields["language"])
+        fields["date"] = _guard_date(visible.date_text, None) if visible.date_text else None
     first, _, rest = body.partition("\n")
     if title and clean_line(first) == title:
         body = rest.lstrip("\n")  # the headline repeated as the first line of the text

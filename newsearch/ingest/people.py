@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from newsearch.ingest.cleaning import clean_line
+
 _I = re.IGNORECASE
 _URL = re.compile(r"(?:https?://|www\.)\S+", _I)
 _HANDLE = re.compile(r"(?<![\w@])@\w{2,30}\b")
@@ -34,8 +36,6 @@ def name_from_url(url: str) -> str | None:
 
 def clean_author(name: str | None) -> str | None:
     """One display form for bylines: no "By", no timestamp, no URL or handle, names joined by ", "."""
-    from newsearch.ingest.extract import clean_line
-
     name = clean_line(name or "")
     if not name:
         return None

@@ -131,6 +131,7 @@ _BYLINE_TAIL = re.compile(r"^(?:By|by)\s+[^\n]{3,160}?,\s*" + _CANDIDATE + r"\s*
 _STAFF = re.compile(_CANDIDATE + r" (?:Staff|Correspondent|Reporters?|Newsroom|News Desk|Editors?|Editorial)"
                     r"(?: Writers?| Reporters?)?\s*$", re.M)
 _LOGO = re.compile(r"^(?:[Tt]he )?" + _CAPS + r"(?: " + _CAPS + r"){0,3}$")
+_PHOTO_WORD = re.compile(r"\s*\b(?:Photos?|Images?|Pictures?|Foto|Bild)$", re.I)
 _PERSON_LIKE = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ'’-]+(?: [A-ZÀ-Þ]\.)?(?: [A-ZÀ-Þ][a-zß-ÿ'’-]+){1,2}$")
 
 
@@ -180,9 +181,14 @@ def _self_references(furniture: str, names: _Names) -> None:
 def _other_contexts(text: str, furniture: str, headline: str, names: _Names) -> None:
     if "/" in furniture:
         for m in _SLASH_CREDIT.finditer(furniture):
-            names.add(m.group("right"), "credit_after_slash")
-            if m.group("left").isupper() or m.group("left").casefold() in _AGENCY_NAMES:
-                names.add(m.group("left"), "credit_before_slash")
+            # "Photographer/Publication" or "AGENCY/Photographer": the side that is not a
+            # person's name is the publication; when both or neither look like one, neither counts.
+            left, right = _PHOTO_WORD.sub("", m.group("left")), m.group("right")
+            left_person, right_person = bool(_PERSON_LIKE.fullmatch(left)), bool(_PERSON_LIKE.fullmatch(right))
+            if left_person and not right_person:
+                names.add(right, "credit_after_slash")
+            elif right_person and left.isupper():  # wire credits are set in capitals: "REUTERS/Name"
+                names.add(left, "credit_before_slash")
     if " for " in furniture:
         for m in _COMMISSION_CREDIT.finditer(furniture):
             names.add(m.group("name"), "commissioned")
