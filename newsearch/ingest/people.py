@@ -25,6 +25,7 @@ def name_from_url(url: str) -> str | None:
     """"https://site/author/jane-doe/" -> "Jane Doe"; None when the URL spells no name."""
     path = re.sub(r"^(?:https?://)?[^/]*", "", url.strip()).split("?")[0].split("#")[0]
     for segment in reversed([s for s in path.split("/") if s]):
+        segment = re.sub(r"\.(?:html?|php|aspx?)$", "", segment, flags=_I)
         if not re.fullmatch(r"[A-Za-zÀ-ÿ]+(?:[-_.][A-Za-zÀ-ÿ]+){1,3}", segment):
             continue
         words = _SEGMENT_WORDS.findall(segment)
