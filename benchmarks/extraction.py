@@ -98,7 +98,13 @@ def newspaper_alone(html: bytes) -> dict:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        import tldextract
         from newspaper import Article as Paper
+
+    # Offline: tldextract would fetch the public suffix list and wait for the network on every URL.
+    if not isinstance(getattr(tldextract.tldextract, "_offline", None), bool):
+        tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
+        tldextract.tldextract._offline = True
 
     paper = Paper("http://example.invalid/")
     try:

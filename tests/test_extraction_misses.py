@@ -55,7 +55,8 @@ def test_date_in_the_byline(name, day):
 
 def test_date_in_a_byline_leaves_the_name_alone():
     article = extract_text("Ein Tag im Park\n\nVon Felix Eisenreich // 1. November 2023\n\n"
-                           "Der Park war voll, und die Sonne schien den ganzen Nachmittag lang.\n", id="t", path="t.txt")
+                           "Der Park war voll, und die Sonne schien den ganzen Nachmittag lang.\n",
+                           id="t", path="t.txt")
     assert (article.author, article.date_text) == ("Felix Eisenreich", "2023-11-01")
 
 
