@@ -62,11 +62,11 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run(cmd: list[str], *, sample_memory: bool = False) -> dict:
+def run(cmd: list[str], *, sample_memory: bool = False, env: dict | None = None, cwd: Path | None = None) -> dict:
     """Run a child process: wall and CPU seconds (its whole tree), stdout, and peak RSS of the tree in MB (sampled every 0.1 s)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, env=env or ENV, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
     if sample_memory and os.path.isdir("/proc"):
 
@@ -86,8 +86,11 @@ def run(cmd: list[str], *, sample_memory: bool = False) -> dict:
     return {"seconds": wall, "cpu": cpu, "stdout": out, "stderr": err, "peak_mb": peak[0] / 1024}
 
 
-def newsearch_index(index: Path, paths: list[str], *extra: str) -> dict:
-    result = run([PYTHON, "-m", "newsearch", "index", *paths, "--index", str(index), "--quiet", "--json", *extra], sample_memory=True)
+def newsearch_index(index: Path, paths: list[str], *extra: str, repo: Path = REPO) -> dict:
+    """``newsearch index`` of this checkout, or of the checkout at ``repo`` (same interpreter and libraries)."""
+    env = {**ENV, "PYTHONPATH": str(repo)}
+    cmd = [PYTHON, "-m", "newsearch", "index", *paths, "--index", str(index), "--quiet", "--json", *extra]
+    result = run(cmd, sample_memory=True, env=env, cwd=repo)  # (python -m looks in the working directory first)
     result["report"] = json.loads(result["stdout"])
     return result
 

@@ -9,6 +9,11 @@ not grow with it. Memory is the peak resident size of the whole process tree
 (indexer plus workers), sampled every 0.1 s. CPU seconds of each process tree
 are printed too: on a shared machine wall times swing with the other jobs.
 Takes a few minutes.
+
+``--compare DIR`` also times, in every round, a full ``newsearch index`` by
+another checkout (e.g. ``--compare ../main``: the same interpreter and
+libraries, that checkout's code), and prints this checkout's time against it:
+how much a change costs or saves, measured against the baseline of the same round.
 """
 
 from __future__ import annotations
@@ -26,10 +31,10 @@ from benchmarks.common import baseline_index, corpus_paths, machine, median, new
 MEMORY_LIMIT_MB = 500
 
 
-def measure(work: Path, copies: int, rounds: int, jobs: list[str], with_baseline: bool = True) -> dict:
+def measure(work: Path, copies: int, rounds: int, jobs: list[str], with_baseline: bool = True, compare: Path | None = None) -> dict:
     paths = corpus_paths(work, copies)
     base, full, rerun, memory, articles = [], [], [], [], 0
-    base_cpu, full_cpu = [], []
+    base_cpu, full_cpu, other, other_cpu = [], [], [], []
     for n in range(rounds):
         if with_baseline:
             b = baseline_index(work / "baseline", paths)
@@ -38,6 +43,12 @@ def measure(work: Path, copies: int, rounds: int, jobs: list[str], with_baseline
             base_cpu.append(b["cpu"])
             print(f"  round {n + 1}: baseline {b['seconds']:.1f} s, CPU {b['cpu']:.1f} s ({b['report']['articles']:,} articles, {b['peak_mb']:.0f} MB)", flush=True)
         index = work / "index"
+        if compare is not None:
+            shutil.rmtree(index, ignore_errors=True)
+            c = newsearch_index(index, paths, *jobs, repo=compare)
+            other.append(c["seconds"])
+            other_cpu.append(c["cpu"])
+            print(f"  round {n + 1}: {compare} {c['seconds']:.1f} s, CPU {c['cpu']:.1f} s ({c['report']['added']:,} articles)", flush=True)
         shutil.rmtree(index, ignore_errors=True)
         f = newsearch_index(index, paths, *jobs)
         r = newsearch_index(index, paths, *jobs)
@@ -62,6 +73,7 @@ def measure(work: Path, copies: int, rounds: int, jobs: list[str], with_baseline
         "full_cpu": median(full_cpu),
         "rerun": median(rerun),
         "peak_mb": max(memory),
+        "compare": (str(compare), median(other), median(other_cpu)) if other else None,
     }
 
 
@@ -77,6 +89,12 @@ def report(figures: dict, doubled: dict | None) -> bool:
         print(
             f"{'  (CPU time of the process tree, s)':44} {figures['baseline_cpu']:10.1f} {figures['full_cpu']:10.1f}"
             f" {'':>14}  ({figures['baseline_cpu'] / figures['full_cpu']:.2f}x less CPU)"
+        )
+    if figures.get("compare"):
+        name, seconds, cpu = figures["compare"]
+        print(
+            f"{'indexing wall time vs ' + name + ', s':44} {seconds:10.1f} {figures['full']:10.1f} {'':>14}"
+            f"  ({figures['full'] / seconds:.3f}x the time; CPU {figures['full_cpu'] / cpu:.3f}x)"
         )
     share = figures["rerun"] / figures["full"]
     good = share < 0.05
@@ -103,13 +121,14 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=1, help="replicate the corpus (distinct ids)")
     parser.add_argument("--jobs", type=int, default=None, help="pass --jobs to newsearch index")
     parser.add_argument("--no-double", action="store_true", help="skip the run on twice the corpus")
+    parser.add_argument("--compare", type=Path, default=None, help="also time another checkout's full index in each round")
     args = parser.parse_args()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory(prefix="newsearch-bench-") as tmp:
         work = Path(tmp)
         print(f"corpus: BBC + Reuters x {args.copies}", flush=True)
-        figures = measure(work, args.copies, args.rounds, jobs)
+        figures = measure(work, args.copies, args.rounds, jobs, compare=args.compare.resolve() if args.compare else None)
         doubled = None
         if not args.no_double:
             print(f"corpus: BBC + Reuters x {args.copies * 2} (memory check)", flush=True)

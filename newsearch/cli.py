@@ -17,6 +17,7 @@ import sys
 import click
 
 from newsearch.errors import ExitCode, NewsearchError
+from newsearch.query.syntax import SYNTAX_HELP
 
 DEFAULT_INDEX = "./index"
 
@@ -136,7 +137,7 @@ def search_options(command):
     return command
 
 
-@cli.command("query")
+@cli.command("query", epilog=SYNTAX_HELP)
 @click.argument("words", nargs=-1, required=True)
 @index_option
 @search_options

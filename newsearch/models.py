@@ -10,9 +10,13 @@ from datetime import datetime
 class Article:
     """One news article, as extracted from a file (or one record of a file).
 
-    ``date`` is naive UTC (Whoosh drops tzinfo without converting); ``date_text``
-    is the ISO 8601 form shown to users: a bare day ("2024-11-13") when the
-    article gave no time of day, a full timestamp otherwise.
+    ``date`` is the page's own wall-clock time, naive (Whoosh drops tzinfo
+    without converting), so filters and timelines use the calendar day the
+    publisher printed: converting "23:30 -05:00" to UTC would move the story to
+    the next day. ``date_text`` is the ISO 8601 form shown to users: a bare day
+    ("2024-11-13") when the article gave no time of day, else the local time with
+    the page's UTC offset ("2024-11-13T23:30:00-05:00", "Z" for UTC) or with none
+    when the page named no zone. The instant is ``date`` minus that offset.
     """
 
     id: str

@@ -8,10 +8,10 @@ from collections import Counter
 from itertools import islice
 
 import pytest
+from conftest import corpus
 
 from newsearch.engines.whoosh import names
 from newsearch.engines.whoosh.names import name_analyzer, query_names
-from conftest import corpus
 
 
 def chain_counts(analyzer, text: str) -> dict[str, int]:
@@ -72,3 +72,12 @@ def test_writer_fast_path_gives_the_indexed_values():
 def test_query_names_unchanged():
     assert query_names("Theresa May AND brexit") == ["Theresa", "May"]
     assert query_names("OIL PRICES OPEC") == []
+
+
+def test_names_are_the_words_people_mean():
+    text = "He met Theresa May, O\u2019Neill's aide and AT&T in the U.S. after the Anglo-Irish talks."
+    counts = name_analyzer().term_counts(text)
+    assert {"Theresa", "May", "O'Neill", "AT&T", "US", "Anglo", "Irish", "AngloIrish"} <= set(counts)
+    assert not {"O", "Neill", "AT", "T", "U", "S"} & set(counts)
+    # The query side reads names the same way, so a typed name meets the indexed one.
+    assert query_names("O’Neill U.S. AT&T Blair's") == ["O'Neill", "US", "AT&T", "Blair"]

@@ -34,10 +34,22 @@ def is_supported(path: str | os.PathLike) -> bool:
     return _suffix(path) != ""
 
 
-def read_articles(data: bytes, path: str, base_id: str) -> Iterator[Article | Skip]:
-    """Articles (and skips) from one file's bytes. Never raises on content."""
+def read_articles(data: bytes, path: str, base_id: str, *, source: str | None = None) -> Iterator[Article | Skip]:
+    """Articles (and skips) from one file's bytes. Never raises on content.
+
+    ``source`` is the publisher the user names for the file (``newsearch index
+    --source NAME``: a folder scraped from one site). It overrides whatever the
+    file states or the extractor finds, records' own source fields included:
+    the user knows where the files came from, and a scrape's self-references can
+    name a syndicating agency instead. It is kept as typed, without the
+    normalisation applied to extracted names.
+    """
+    named = " ".join(source.split()) if source else None
     try:
-        yield from _read(data, path, base_id)
+        for item in _read(data, path, base_id):
+            if named and isinstance(item, Article):
+                item.source = named
+            yield item
     except Exception as error:  # last resort: report, never crash the indexer
         yield Skip(path, f"could not read ({type(error).__name__})")
 

@@ -8,13 +8,20 @@ imported only when such a line turns up. Every result passes the same guards:
 no year before 1900, nothing in the future, and nothing guessed from a stray
 number: a date needs a year, a month and a day written together.
 
-All results are naive UTC, because Whoosh drops tzinfo without converting.
+A date keeps the page's own calendar day: ``when`` is the wall-clock time the
+page printed (naive, so Whoosh can store it), and the UTC offset, when the page
+gives one, is kept beside it (``offset``) and shown in ``text``
+("2025-06-05T14:46:12+02:00"). Converting to UTC would move an evening story
+in New York or a morning one in Tokyo to another day, and the day is what
+readers filter on.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 from datetime import datetime, timedelta, timezone, tzinfo
 
 MIN_YEAR = 1900
@@ -79,6 +86,12 @@ _NUMERIC = re.compile(
 _NUMERIC_SHORT = re.compile(
     r"(?<![\d.:/-])(?P<a>\d{1,2})(?P<sep>\.)(?P<b>\d{1,2})\.(?P<year>\d\d)(?![\d.]|:\d)"
 )
+# Year first, as East Asian pages print it: "2019/04/21 11:51", "2019.04.19", "2019. 4. 21.",
+# "2019年4月21日". The year leads, so the order is never ambiguous.
+_YMD = re.compile(
+    r"(?<![\d.:/-])(?P<year>(?:19|20)\d\d)(?:(?P<sep>[./])\s?(?P<month>\d{1,2})(?P=sep)\s?(?P<day>\d{1,2})"
+    r"(?![\d]|[./]\d)\.?|\s*年\s*(?P<kmonth>\d{1,2})\s*月\s*(?P<kday>\d{1,2})\s*日)"
+)
 _HAS_YEAR = re.compile(r"(?:19|20)\d\d")
 _TIME = re.compile(r"(?<![\d.:])" + _TIME_RE, re.I)
 _TIME_AT_START = re.compile(r"\s*(?:[,|•·–—-]|at|um|à|a las|alle)?\s*" + _TIME_RE, re.I)
@@ -93,23 +106,46 @@ _RELATIVE = re.compile(r"\b(?:ago|vor|hace|il y a|fa)\b", re.I)
 
 @dataclass(frozen=True)
 class ParsedDate:
-    """A plausible date: ``when`` in naive UTC, and whether a time of day was given."""
+    """A plausible date: ``when`` the page's wall-clock time (naive), whether a time of
+    day was given, and the UTC offset in minutes when the page stated a zone."""
 
     when: datetime
     has_time: bool
     start: int = 0  # where the date was found in the parsed text
     end: int = 0
+    offset: int | None = None
 
     @property
     def text(self) -> str:
-        return iso_text(self.when, self.has_time)
+        return iso_text(self.when, self.has_time, self.offset)
+
+    @property
+    def utc(self) -> datetime:
+        """The instant in naive UTC (an unknown zone is taken as UTC)."""
+        return self.when - timedelta(minutes=self.offset or 0)
 
 
-def iso_text(when: datetime, has_time: bool) -> str:
-    """ISO 8601 as users see it: a bare day, or a UTC timestamp with ``Z``."""
+def iso_text(when: datetime, has_time: bool, offset: int | None = 0) -> str:
+    """ISO 8601 as users see it: a bare day, or the page's local time with its offset
+    ("Z" for UTC, none when the page named no zone)."""
     if not has_time:
         return when.date().isoformat()
-    return when.replace(microsecond=0).isoformat() + "Z"
+    stamp = when.replace(microsecond=0).isoformat()
+    if offset is None:
+        return stamp
+    if offset == 0:
+        return stamp + "Z"
+    sign, minutes = ("+" if offset > 0 else "-"), abs(offset)
+    return f"{stamp}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def local_parts(when: datetime) -> tuple[datetime, int | None]:
+    """(the wall-clock time, the UTC offset in minutes or None) of a datetime."""
+    if when.tzinfo is None:
+        return when, None
+    delta = when.utcoffset()
+    offset = int(delta.total_seconds() // 60) if delta is not None else None
+    return when.replace(tzinfo=None), offset
 
 
 def to_naive_utc(when: datetime) -> datetime:
@@ -121,6 +157,11 @@ def to_naive_utc(when: datetime) -> datetime:
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def placeholder(date: ParsedDate) -> bool:
+    """1 January with no time: what a site states when it knows only the year (or nothing)."""
+    return not date.has_time and date.when.month == 1 and date.when.day == 1
 
 
 def plausible(when: datetime, now: datetime | None = None) -> bool:
@@ -147,31 +188,36 @@ def _zone(name: str | None) -> tzinfo | None:
     return None
 
 
-def _build(year: int, month: int, day: int, time_match: re.Match | None) -> tuple[datetime, bool] | None:
+_Built = tuple[datetime, bool, int | None]
+
+
+def _build(year: int, month: int, day: int, time_match: re.Match | None) -> _Built | None:
+    """(wall-clock time, whether a time was given, UTC offset or None), or None for no such day."""
     try:
         day_only = datetime(year, month, day)
     except ValueError:
         return None
     if time_match is None:
-        return day_only, False
+        return day_only, False, None
     hour = int(time_match.group("hour"))
     minute = time_match.group("minute")
     ampm = (time_match.groupdict().get("ampm") or "").lower()
     if minute is None and not ampm:
-        return day_only, False  # a bare number is not a time
+        return day_only, False, None  # a bare number is not a time
     if ampm:
         if not 1 <= hour <= 12:
-            return day_only, False
+            return day_only, False, None
         hour = hour % 12 + (12 if ampm.startswith("p") else 0)
     try:
         local = day_only.replace(hour=hour, minute=int(minute or 0),
                                  second=int(time_match.group("second") or 0))
     except ValueError:
-        return day_only, False
+        return day_only, False, None
     zone = _zone(time_match.group("tz"))
-    if zone is not None:
-        local = local.replace(tzinfo=zone)
-    return to_naive_utc(local), True
+    if zone is None:
+        return local, True, None
+    wall, offset = local_parts(local.replace(tzinfo=zone))
+    return wall, True, offset
 
 
 def _time_near(text: str, start: int, end: int) -> re.Match | None:
@@ -226,77 +272,119 @@ def infer_dayfirst(text: str) -> bool | None:
     return None
 
 
+def _month(name: str) -> int | None:
+    """A month number from a name the month pattern matched ("Sepember" is a typo of September)."""
+    name = name.lower().rstrip(".")
+    return _MONTHS.get(name) or _MONTHS.get(name[:3])
+
+
+def _day_month(pattern: re.Pattern, m: re.Match, text: str, dayfirst: bool | None) -> tuple[int, int] | None:
+    """(day, month) of one match; numeric forms follow the separator, the numbers, the zone, the text."""
+    if pattern is _NUMERIC or pattern is _NUMERIC_SHORT:
+        a, b = int(m.group("a")), int(m.group("b"))
+        first = dayfirst if dayfirst is not None else True
+        if m.group("sep") == "." or a > 12:
+            first = True
+        elif b > 12:
+            first = False
+        elif (zone_first := _zone_convention(text, m)) is not None:
+            first = zone_first  # "06/01/2026 - 13:55 GMT+1" is European: day first
+        return (a, b) if first else (b, a)
+    if pattern is _ISO:
+        return int(m.group("day")), int(m.group("month"))
+    if pattern is _YMD:
+        return int(m.group("day") or m.group("kday")), int(m.group("month") or m.group("kmonth"))
+    month = _month(m.group("mon"))
+    return (int(m.group("day")), month) if month else None
+
+
+_PATTERNS = (_ISO, _YMD, _DMY, _MDY, _NUMERIC, _NUMERIC_SHORT)
+
+
 def find_date(text: str, *, now: datetime | None = None, dayfirst: bool | None = None,
-              foreign: bool = True) -> ParsedDate | None:
+              foreign: bool = True, language: str | None = None) -> ParsedDate | None:
     """The first plausible date written in ``text`` (a line or a short field)."""
-    best: tuple[int, int, datetime, bool] | None = None
-    for pattern in (_ISO, _DMY, _MDY, _NUMERIC, _NUMERIC_SHORT):
+    best: ParsedDate | None = None
+    for pattern in _PATTERNS:
         for m in pattern.finditer(text):
-            if best is not None and m.start() >= best[0]:
+            if best is not None and m.start() >= best.start:
                 break
             year = int(m.group("year"))
             year += 2000 if year < 100 else 0
-            if pattern is _NUMERIC or pattern is _NUMERIC_SHORT:
-                a, b = int(m.group("a")), int(m.group("b"))
-                first = dayfirst if dayfirst is not None else True
-                if m.group("sep") == "." or a > 12:
-                    first = True
-                elif b > 12:
-                    first = False
-                elif (zone_first := _zone_convention(text, m)) is not None:
-                    first = zone_first  # "06/01/2026 - 13:55 GMT+1" is European: day first
-                day, month = (a, b) if first else (b, a)
-            elif pattern is _ISO:
-                day, month = int(m.group("day")), int(m.group("month"))
-            else:
-                day, month = int(m.group("day")), _MONTHS[m.group("mon").lower().rstrip(".")]
+            parts = _day_month(pattern, m, text, dayfirst)
+            if parts is None:
+                continue
+            day, month = parts
             if pattern is _ISO and m.group("hour"):
                 built = _build(year, month, day, m)
             else:
                 built = _build(year, month, day, _time_near(text, m.start(), m.end()))
             if built and plausible(built[0], now):
-                best = (m.start(), m.end(), built[0], built[1])
+                best = ParsedDate(built[0], built[1], m.start(), m.end(), built[2])
                 break
     if best:
-        return ParsedDate(best[2], best[3], best[0], best[1])
+        return best
     if foreign:
         words = _FOREIGN.search(text)
         if words and not _RELATIVE.search(text):
-            return _dateparser(text, words, now)
+            return _dateparser(text, words, now, language)
     return None
 
 
-def _dateparser(text: str, m: re.Match, now: datetime | None) -> ParsedDate | None:
+@lru_cache(maxsize=32)
+def _parser(language: str | None) -> Any:
+    """A dateparser parser, for the page's language when known.
+
+    Without a language dateparser tries every locale it has, which costs seconds
+    of regex compilation per process; with one (and English, which pages mix in)
+    it loads two.
+    """
+    from dateparser.date import DateDataParser
+
+    settings = {"STRICT_PARSING": True, "RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}
+    languages = None
+    if language and language != "en":
+        languages = [language, "en"]
+    try:
+        return DateDataParser(languages=languages, settings=settings)
+    except ValueError:  # a language dateparser does not know
+        return DateDataParser(settings=settings)
+
+
+def _dateparse(snippet: str, language: str | None) -> datetime | None:
+    found = _parser(language).get_date_data(snippet)
+    return found.date_obj if found and found.period == "day" else None
+
+
+def _dateparser(text: str, m: re.Match, now: datetime | None, language: str | None = None) -> ParsedDate | None:
     """Non-English dates, through dateparser (imported on first need: it is slow to load)."""
     try:
-        import dateparser
+        import dateparser  # noqa: F401
     except ImportError:  # pragma: no cover - optional
         return None
-    settings = {"STRICT_PARSING": True, "RETURN_AS_TIMEZONE_AWARE": False,
-                "PREFER_DAY_OF_MONTH": "first"}
     tail = _TIME_AT_START.match(text, m.end())
     snippet = m.group(0)
     has_time = tail is not None and tail.group("minute") is not None
     if tail is not None and has_time:
         snippet = text[m.start():tail.end()]
     try:
-        found = dateparser.parse(snippet, settings=settings)
+        found = _dateparse(snippet, language)
         if found is None and has_time:
             has_time = False
-            found = dateparser.parse(m.group(0), settings=settings)
+            found = _dateparse(m.group(0), language)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if found is None:
         return None
-    found = to_naive_utc(found)
+    found, offset = local_parts(found)
     if not has_time:
         found = found.replace(hour=0, minute=0, second=0, microsecond=0)
     if not plausible(found, now):
         return None
-    return ParsedDate(found, has_time, m.start(), m.end())
+    return ParsedDate(found, has_time, m.start(), m.end(), offset if has_time else None)
 
 
-def parse_field(value: object, *, now: datetime | None = None) -> ParsedDate | None:
+def parse_field(value: object, *, now: datetime | None = None, language: str | None = None) -> ParsedDate | None:
     """A date from a structured field (JSON record, HTML metadata): ISO first, then prose.
 
     Numbers are taken as Unix timestamps only in a plausible range (seconds or
@@ -310,7 +398,7 @@ def parse_field(value: object, *, now: datetime | None = None) -> ParsedDate | N
             when = datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             return None
-        return ParsedDate(when, True) if plausible(when, now) and when.year >= 1970 else None
+        return ParsedDate(when, True, offset=0) if plausible(when, now) and when.year >= 1970 else None
     if not isinstance(value, str):
         return None
     text = value.strip()[:200]
@@ -319,9 +407,9 @@ def parse_field(value: object, *, now: datetime | None = None) -> ParsedDate | N
         try:
             when = datetime.fromisoformat(text[: m.end()].replace("Z", "+00:00").replace("z", "+00:00"))
             has_time = m.group("hour") is not None
-            when = to_naive_utc(when)
+            when, offset = local_parts(when)
             if plausible(when, now):
-                return ParsedDate(when, has_time, 0, m.end())
+                return ParsedDate(when, has_time, 0, m.end(), offset)
         except ValueError:
             pass
-    return find_date(text, now=now)
+    return find_date(text, now=now, language=language)

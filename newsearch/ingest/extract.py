@@ -16,73 +16,23 @@ the usual key names and cleans each field the same way.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
+from newsearch.ingest import text_sources, titles
+from newsearch.ingest.cleaning import MAX_BODY_CHARS, cap_body, clean_block, clean_line
 from newsearch.ingest.dates import ParsedDate, find_date, infer_dayfirst, needs_convention, parse_field
+from newsearch.ingest.people import clean_author
+from newsearch.ingest.publishers import publisher_name
 from newsearch.models import Article
 
-# Bodies longer than this are cut: a news article is a few thousand characters,
-# and a 50 MB "article" is a log file or a dump that would bloat the index.
-MAX_BODY_CHARS = 1_000_000
 # Only this many non-empty lines are searched for title, byline and date.
-HEADER_LINES = 80
+HEADER_LINES = 150
 # Lines this long are paragraphs, never headlines or meta lines.
 MAX_TITLE_CHARS = 300
-
-# --- Unicode clean-up -------------------------------------------------------------
-
-# Spaces that are not U+0020: no-break, en/em/thin/hair, narrow no-break, ideographic...
-_ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-# Zero-width characters, BOMs, bidi marks and soft hyphens: invisible, and they split words.
-_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
-
-
-# Runs of spaces, tabs, odd spaces and C0/C1 controls (ESC and line breaks included), and DEL:
-# each run becomes one space, which does what replacing each kind and then collapsing spaces
-# would. A lone " " is left out of the match (" " followed by more, or any other of the
-# characters): most spaces need no replacement, and the scan runs 2.5x faster for it.
-def _space_runs(controls: str) -> re.Pattern:
-    others = f"{controls}\\x7f-\\x9f{_ODD_SPACES}"
-    return re.compile(f" [ {others}]+|[{others}][ {others}]*")
-
-
-_SPACE_RUN = _space_runs("\\x00-\\x1f")
-_SPACE_RUN_IN_LINE = _space_runs("\\x00-\\x09\\x0b-\\x1f")  # newlines kept (clean_block)
-_MANY_BLANK_LINES = re.compile(r"\n{3,}")
-
-
-def clean_line(text: str) -> str:
-    """One line of display text: NFC, odd spaces -> space, no controls, collapsed, stripped."""
-    if not text:
-        return ""
-    if not text.isascii():  # ASCII is NFC already, and has no odd spaces or invisibles
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    return _SPACE_RUN.sub(" ", text).strip()
-
-
-def clean_block(text: str) -> str:
-    """Multi-line text: each line cleaned as by :func:`clean_line`, paragraphs kept."""
-    if not text:
-        return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii():
-        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    lines = _SPACE_RUN_IN_LINE.sub(" ", text).split("\n")
-    return _MANY_BLANK_LINES.sub("\n\n", "\n".join(map(str.strip, lines))).strip()
-
-
-def cap_body(text: str) -> str:
-    """Cut at :data:`MAX_BODY_CHARS`, at a paragraph or word boundary when one is near."""
-    if len(text) <= MAX_BODY_CHARS:
-        return text
-    cut = text.rfind("\n", MAX_BODY_CHARS - 2000, MAX_BODY_CHARS)
-    if cut < 0:
-        cut = text.rfind(" ", MAX_BODY_CHARS - 200, MAX_BODY_CHARS)
-    return text[: cut if cut > 0 else MAX_BODY_CHARS].rstrip()
-
 
 # --- line classes -----------------------------------------------------------------
 
@@ -196,17 +146,17 @@ def _is_boilerplate(line: str) -> bool:
     return len(line) <= 140 and _BOILERPLATE.fullmatch(line.rstrip(" .:!|›»>")) is not None
 
 
-def _date_of_line(line: str, dayfirst: bool | None) -> ParsedDate | None:
+def _date_of_line(line: str, dayfirst: bool | None, language: str | None = None) -> ParsedDate | None:
     """The date a line states, if the line is essentially a date (not a sentence mentioning one)."""
     if len(line) > 90 or not any(c.isdigit() for c in line):
         return None
-    found = find_date(line, dayfirst=dayfirst)
+    found = find_date(line, dayfirst=dayfirst, language=language)
     if found is None:
         return None
     rest = line[: found.start] + " " + line[found.end:]
     # "Publié le 30 août 2023 à 14h52, modifié le 30 août 2023 à 15h54": a second date
     # (the update) and French times are part of a date line too.
-    if (second := find_date(rest, dayfirst=dayfirst)) is not None:
+    if (second := find_date(rest, dayfirst=dayfirst, language=language)) is not None:
         rest = rest[: second.start] + " " + rest[second.end:]
     rest = _CLOCK_H.sub(" ", rest)
     others = [w for w in _WORD.findall(rest)
@@ -222,12 +172,17 @@ def _word_count(line: str) -> int:
     return words
 
 
-def _titleish(line: str, min_words: int) -> bool:
+# "... Ambassador to the U.N.": a headline may end with an abbreviation's full stop.
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Jr|Sr|Inc|Co|Ltd|St|Dr|Mr|Mrs|Ms|Corp)\.$")
+
+
+def _titleish(line: str, min_words: int, full_stop: bool = False) -> bool:
     first = line[:1]
     if len(line) > MAX_TITLE_CHARS or first.islower() or not (first.isalnum() or first in "\"'‘“«¡¿„"):
         return False
     bare = line.rstrip("\"”’')»")
-    if bare.endswith((":", ",", ";")) or (bare.endswith(".") and not bare.endswith("...")):
+    if bare.endswith((":", ",", ";")) or (bare.endswith(".") and not bare.endswith("...")
+                                          and not (full_stop and _ABBREVIATION_END.search(bare))):
         return False
     if _is_boilerplate(line) or _CREDIT.search(line) or _URLISH.fullmatch(line) or _GLUED.search(line):
         return False
@@ -243,136 +198,6 @@ def _section_of(line: str) -> bool:
     words = line.split()
     return 1 <= len(words) <= 4 and len(line) <= 40 and not any(c.isdigit() for c in line) \
         and not _is_boilerplate(line) and line[:1].isupper() and not line.endswith((".", "?", "!", ":"))
-
-
-# --- the publisher, from how a page talks about itself ---------------------------------
-
-_TOKEN = r"[A-Z][\w'’&-]*(?:\.[\w-]+)*"
-_NAME = (r"(?P<name>(?:[Tt]he |[Ll][ae] |[Ee]l |[Dd]ie |[Dd]er )?" + _TOKEN
-         + r"(?: (?:(?:of|and|&|de|del|della|di|du|des|für|y) )?" + _TOKEN + r"){0,4})")
-_YEARS = r"(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?"
-# (context, weight, trigger): how a page talks about itself. Copyright and sharing
-# lines are strong evidence; a photo credit "for X" or "told X" only supports a name
-# seen elsewhere. Contexts that start with the name are tried only on lines holding
-# their trigger word, because a pattern starting with a capitalised name is slow to
-# scan across a whole article. The others are skipped when the text lacks every
-# one of their needed strings (a match holds one of them): most articles have no "©".
-_SELF_REFERENCES = [
-    (re.compile(p, re.MULTILINE), weight, re.compile(trigger) if trigger else None, needs)
-    for p, weight, trigger, *needs in (
-        (r"^Share this [Ss]tory ?: ?" + _NAME + r" *$", 2.0, None, "Share this "),
-        (r"(?:emails?|updates|news|journalism|newsletters?|alerts) (?:from|by) (?:the )?" + _NAME, 1.0, None,
-         " from ", " by "),
-        (r"(?:online|digital|unlimited|full) access to (?:the )?" + _NAME, 1.0, None, " access to "),
-        (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME,
-         1.0, None, " to "),
-        # "Support The Guardian", "Without The Intercept ...", but not "Reporters Without Borders."
-        (r"(?:^About|^More from|[Ss]upport|^[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None,
-         "About ", "More from ", "upport ", "ithout "),
-        (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0, r"sign up|subscribe"),
-        (_NAME + r"(?:'s?|’s?)? (?:[Nn]ewsletters?|[Ss]ubscription|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0,
-         r"[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
-        # "Get the Sky News App", "SPIEGEL Plus": a banner of a few words. In a sentence
-        # ("... to challenge Sky Plus.") the product is the story's, not the page's.
-        (r"^(?=(?:\S+ *){1,8}$).*?" + _NAME + r"(?:'s?|’s?)? (?:ePaper|App|Premium|Plus)\b", 1.0,
-         r"ePaper|App\b|Premium|Plus\b"),
-        (r"^\( ?" + _NAME + r" ?\) *$", 2.0, None, "("),
-        # "Name ©" ends the line or reserves rights; "Bild © Roman Warschauer" credits a picture
-        (_NAME + r"\.? ?© ?(?:[Aa]ll [Rr]ights [Rr]eserved|$)", 2.0, r"©"),
-        # not a picture credit: "Bild © Roman Warschauer (hr)", "Foto: © ..."
-        # "© Action press/Bernd März": agency/photographer, a picture credit too
-        (r"(?<!Bild )(?<!Foto )(?<!Photo )(?<!Image )(?<!: )© ?(?:[Cc]opyright ?)?" + _YEARS + _NAME
-         + r"(?![^\n/]*/)", 2.0, None, "©"),
-        (r"\b[Cc]opyright\b ?(?:©|\([Cc]\))? ?" + _YEARS + _NAME, 2.0, None, "opyright"),  # not "copyrightWithLinks"
-    )
-]
-# Photo credits ("Tara Atkinson for Rest of World") and "told X": support only.
-_WEAK_REFERENCE = r"(?:\b(?:for|/) (?:the )?{name}\)? *$|\b(?:told|to) (?:the )?{name}\b)"
-_LINE_AROUND = re.compile(r"[^\n]*")
-
-
-# Words that make a capitalised phrase something other than a publication's name.
-_NOT_NAME_WORDS = frozenset(
-    "our your my us we you i it this that these all use service services content home website newsletter "
-    "newsletters join sign read more share follow log terms privacy policy cookies cookie premium plus app "
-    "subscription account ltd inc llc gmbh bot management sales deck op-eds in on at for as by with from to "
-    "he she they but and or if when mr mrs ms dr "
-    # "All rights reserved" in the languages of copyright footers
-    "rights reserved riproduzione riservata rechte vorbehalten droits réservés derechos reservados"
-    # licence notices ("© Licencja na publikację")
-    " licence license licencja lizenz licencia licenza"
-    .split()
-)
-# Names that turn up in those contexts without being the publisher.
-_NOT_PUBLISHERS = frozenset(
-    "facebook twitter x instagram google whatsapp linkedin reddit youtube tiktok apple android ios "
-    "getty images getty ap epa pa shutterstock istock alamy cloudflare us uk eu".split()
-) | {"getty images"}
-# Agencies: their copyright sits on syndicated copy, so it is weaker evidence of the publisher.
-_AGENCY_NAMES = frozenset(
-    "associated press|the associated press|reuters|afp|agence france-presse|the canadian press|canadian press"
-    "|press association|pa media|dpa|upi|bloomberg|ansa|efe|kyodo|xinhua".split("|")
-)
-
-
-def _base_name(name: str) -> str:
-    return re.sub(r"^(?:the|la|le|el|die|der) ", "", name.casefold())
-
-
-# Page furniture (sign-up boxes, footers) comes in short lines; paragraphs are longer.
-_FURNITURE_CHARS = 160
-
-
-# "Tara Atkinson for Rest of World": a picture commissioned by the publication.
-_COMMISSION_CREDIT = re.compile(r"^[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,3} for (?:the )?" + _NAME + r" *$",
-                                re.MULTILINE)
-
-
-def _publisher_from_credits(furniture: str) -> str | None:
-    """The publication that commissioned the page's pictures, when credited twice or more."""
-    if " for " not in furniture:
-        return None
-    names = Counter(m.group("name") for m in _COMMISSION_CREDIT.finditer(furniture))
-    names = Counter({n: c for n, c in names.items() if c >= 2 and _base_name(n) not in _NOT_PUBLISHERS
-                     and n.casefold() not in _AGENCY_NAMES})
-    return names.most_common(1)[0][0] if names else None
-
-
-def _publisher_from_references(text: str, headline: str = "") -> str | None:
-    """The name a page uses for itself most (copyright, sharing, subscription lines)."""
-    # "access to the NHS" in a paragraph is prose: only short lines are page furniture,
-    # and the headline is the story's ("Telewest to challenge Sky Plus"), not the page's.
-    furniture = "\n".join(line for line in text.split("\n")
-                           if len(line) <= _FURNITURE_CHARS and (not headline or line.strip() != headline))
-    scores: dict[str, float] = {}
-    spellings: dict[str, Counter[str]] = {}
-    for pattern, weight, trigger, needs in _SELF_REFERENCES:
-        if needs and not any(n in furniture for n in needs):
-            continue
-        if trigger is None:
-            matches = list(pattern.finditer(furniture))
-        else:
-            lines = dict.fromkeys(furniture[furniture.rfind("\n", 0, t.start()) + 1:].split("\n", 1)[0]
-                                  for t in trigger.finditer(furniture))
-            matches = [m for line in lines for m in pattern.finditer(line)]
-        for m in matches:
-            # A lower-case "the" is the sentence's ("Get the Times App"), not part of the name.
-            name = re.sub(r"(?:'s|’s|')$", "", m.group("name").strip(" .’'")).removeprefix("the ")
-            words = name.casefold().split()
-            if (not words or _base_name(name) in _NOT_PUBLISHERS or len(name) < 2
-                    or any(w in _NOT_NAME_WORDS for w in words)):
-                continue
-            key = _base_name(name)
-            scores[key] = scores.get(key, 0.0) + weight * (0.5 if name.casefold() in _AGENCY_NAMES else 1.0)
-            spellings.setdefault(key, Counter())[name] += 1
-    if not scores:
-        return _publisher_from_credits(furniture)
-    for key in list(scores):
-        name = spellings[key].most_common(1)[0][0]
-        weak = re.compile(_WEAK_REFERENCE.format(name=re.escape(_base_name(name))), re.I | re.M)
-        scores[key] += 0.5 * len(weak.findall(furniture))
-    best = max(scores, key=lambda k: scores[k])  # first seen wins ties (dicts keep order)
-    return spellings[best].most_common(1)[0][0]
 
 
 # --- text -> Article ---------------------------------------------------------------
@@ -401,9 +226,27 @@ def extract_text(text: str, *, id: str, path: str, language: str | None = None) 
     return article
 
 
-def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Article:
+@dataclass
+class _Header:
+    """What the scan of the top of a scrape found: meta lines and the fields they state."""
+
+    head: list[str]
+    dayfirst: bool | None
+    language: str | None
+    meta: set[int] = field(default_factory=set)  # byline, date or attribution lines: not body
+    author: str | None = None
+    source: str | None = None
+    labelled: str | None = None  # "Source: X", weaker than how the page names itself
+    dates: list[tuple[int, ParsedDate, bool]] = field(default_factory=list)  # (line, date, is an update)
+    relative: list[int] = field(default_factory=list)  # "3 hours ago": a date line with no date
+    bylines: list[int] = field(default_factory=list)
+    continues: list[bool] = field(default_factory=list)  # no blank line before the line
+
+
+def _split_lines(text: str) -> tuple[list[str], list[bool]]:
+    """Cleaned non-empty lines, and whether a blank line came before each (paragraphs survive)."""
     lines: list[str] = []
-    new_paragraph: list[bool] = []  # whether a blank line came before: paragraphs survive
+    new_paragraph: list[bool] = []
     blank = True
     for raw in text.splitlines():
         line = clean_line(raw)
@@ -411,89 +254,238 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
             lines.append(line)
             new_paragraph.append(blank)
         blank = not line
+    return lines, new_paragraph
+
+
+def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Article:
+    """The phases of a text scrape: header scan, title, date, byline, section, body, source.
+
+    Each field but the title and the body is worked out on its own: an odd value
+    in one (a date no calendar has) leaves that field empty, never the article.
+    """
+    lines, new_paragraph = _split_lines(text)
     if not lines:
         return Article(id=id, path=path, language=language)
     head = [_strip_markup(line) for line in lines[:HEADER_LINES]]
+    header = _scan_header(head, language)
+    header.continues = _continuations(new_paragraph)
+    title, title_index = _title_phase(header, text, lines)
+    date = _guarded(lambda: _date_phase(header, title_index))
+    author = header.author or _guarded(lambda: _byline_phase(header, title_index))
+    section = _guarded(lambda: _section_phase(header, title_index))
+    body_lines, body = _body_phase(lines, new_paragraph, header.meta, title_index, title)
+    source = header.source or _guarded(lambda: _source_phase(text, title, body_lines, header.labelled, author))
+    return Article(
+        id=id, path=path, title=clean_line(title), body=body,
+        date=date.when if date else None, date_text=date.text if date else None,
+        source=source, author=author, section=section, language=language,
+    )
+
+
+def _continuations(new_paragraph: list[bool]) -> list[bool]:
+    """Which header lines go on the paragraph above them; none when the text has no blank lines."""
+    if not any(new_paragraph[1:]):
+        return [False] * min(len(new_paragraph), HEADER_LINES)
+    return [not new for new in new_paragraph[:HEADER_LINES]]
+
+
+_T = TypeVar("_T")
+
+
+def _guarded(step: Callable[[], _T | None]) -> _T | None:
+    """One field's step; a failure leaves that field empty instead of dropping the article."""
+    try:
+        return step()
+    except Exception:  # a field fails alone: the article is still indexed
+        return None
+
+
+_UPDATED = re.compile(r"\W*(?:last )?(?:updated|aktualisiert|mis à jour|actualizado)", _I)
+
+
+def _scan_header(head: list[str], language: str | None) -> _Header:
+    """Header phase: find the byline, date and attribution lines of the top of the page."""
     head_text = "\n".join(head)
     dayfirst = infer_dayfirst(head_text) if needs_convention(head_text) else None
-
-    meta: set[int] = set()  # header lines that are byline, date or attribution, not body
-    author = source = labelled = None
-    date: ParsedDate | None = None
-    date_index = byline_index = None
-    updated_date: tuple[int, ParsedDate] | None = None
+    if dayfirst is None and language and language != "en":
+        dayfirst = True  # outside English, 03/04 is the 3rd of April
+    header = _Header(head, dayfirst, language or _guess_language(head_text))
     for i, line in enumerate(head):
-        if len(line) > MAX_TITLE_CHARS:
-            continue
-        if (m := _STAFF.fullmatch(line)) and len(line.split()) <= 6:
-            author = author or line.removeprefix("By ").removeprefix("by ")
-            source = source or m.group("pub").strip()
-            meta.add(i)
-            byline_index = i if byline_index is None else byline_index
-        elif m := _AGENCY_BYLINE.fullmatch(line):
-            agency = (m.group("agency") or m.group("short") or m.group("placed")).lower()
-            author = author or _AGENCIES.get(agency, line)
-            meta.add(i)
-            byline_index = i if byline_index is None else byline_index
-        elif (m := _BYLINE.fullmatch(line)) and len(m.group("name").split()) <= 10:
-            author = author or _clean_author(m.group("name"))
-            meta.add(i)
-            byline_index = i if byline_index is None else byline_index
-        elif _BYLINE_WORD.fullmatch(line) and i + 1 < len(head) and len(head[i + 1].split()) <= 8:
-            author = author or _clean_author(head[i + 1])
-            meta.update((i, i + 1))
-            byline_index = i if byline_index is None else byline_index
-        elif m := _ORIGINALLY.fullmatch(line):
-            source = source or clean_line(m.group("src")).removeprefix("the ")
-            meta.add(i)
-        elif m := _SOURCE_LABEL.fullmatch(line):
-            # "Source: X" also credits charts and figures ("Source: Repeat Project"): it
-            # yields to how the page names itself.
-            labelled = labelled or clean_line(m.group("src")).removeprefix("the ")
-            meta.add(i)
-        elif _RELATIVE_TIME.fullmatch(line):
-            meta.add(i)
-            date_index = i if date_index is None else date_index
-        elif (found := _date_of_line(line, dayfirst)) is not None:
-            meta.add(i)
-            if re.match(r"\W*(?:last )?(?:updated|aktualisiert|mis à jour|actualizado)", line, _I):
-                updated_date = updated_date or (i, found)
-            elif date is None:
-                date = found
-                date_index = i if date_index is None else date_index
-    if date is None and updated_date is not None:
-        date = updated_date[1]
-        date_index = updated_date[0] if date_index is None else date_index
+        if len(line) <= MAX_TITLE_CHARS:
+            try:
+                _scan_line(header, i, line)
+            except Exception:  # an odd line is not a meta line; the rest of the scan goes on
+                continue
+    return header
 
-    anchors = [i for i in (date_index, byline_index) if i is not None]
-    names = set()  # bare names beside the date line: bylines, unless one is the section label
-    if date_index is not None:
-        names = {i for i in (date_index - 1, date_index - 2, date_index + 1)
-                 if 0 <= i < len(head) and i not in meta and len(head[i]) <= 80 and _NAME_LINE.fullmatch(head[i])}
-    title_index = _find_title(head, min(anchors) if anchors else None, meta | names)
-    if title_index is not None:
-        title = _with_kicker(head, title_index, _strip_breadcrumb(head[title_index]))
-    elif (first := next((j for j, line in enumerate(head) if any(c.isalpha() for c in line)), 0)) \
-            and len(head[first]) <= MAX_TITLE_CHARS and not head[first].endswith("."):
-        title, title_index = head[first], first  # after rules and other letterless lines
-    elif len(head[0]) <= MAX_TITLE_CHARS and not head[0].endswith("."):
-        title, title_index = head[0], 0
-    else:  # no headline at all: name the article by its opening words, keep them in the body
-        title, title_index = _opening_words(head[0]), -1
-    if date_index is not None and author is None:
-        # A bare name between the headline and the date line (or just below it) is the byline.
-        for i in sorted(names):
-            if i > title_index:
-                author = _clean_author(re.sub(r"\s*\|\s*\w+$", "", head[i]))
-                meta.add(i)
-                break
 
-    section = None
-    for j in range(title_index - 1, max(-1, title_index - 4), -1):
-        if j not in meta and _section_of(head[j]):
-            section = head[j]
+def _scan_line(header: _Header, i: int, line: str) -> None:
+    """Classify one header line, recording what it states."""
+    head = header.head
+    if (m := _STAFF.fullmatch(line)) and len(line.split()) <= 6:
+        header.author = header.author or line.removeprefix("By ").removeprefix("by ")
+        header.source = header.source or publisher_name(m.group("pub").strip())
+        _add_byline(header, i)
+    elif m := _AGENCY_BYLINE.fullmatch(line):
+        agency = (m.group("agency") or m.group("short") or m.group("placed")).lower()
+        header.author = header.author or _AGENCIES.get(agency, line)
+        _add_byline(header, i)
+    elif (m := _BYLINE.fullmatch(line)) and len(m.group("name").split()) <= 14:
+        name = _byline_date(header, i, m.group("name"))
+        if name is not None and len(name.split()) <= 10:
+            header.author = header.author or clean_author(name)
+            _add_byline(header, i)
+    elif _BYLINE_WORD.fullmatch(line) and i + 1 < len(head) and len(head[i + 1].split()) <= 8:
+        header.author = header.author or clean_author(head[i + 1])
+        header.meta.add(i + 1)
+        _add_byline(header, i)
+    elif m := _ORIGINALLY.fullmatch(line):
+        header.source = header.source or publisher_name(clean_line(m.group("src")).removeprefix("the "))
+        header.meta.add(i)
+    elif m := _SOURCE_LABEL.fullmatch(line):
+        # "Source: X" also credits charts and figures ("Source: Repeat Project"): it
+        # yields to how the page names itself.
+        header.labelled = header.labelled or publisher_name(clean_line(m.group("src")).removeprefix("the "))
+        header.meta.add(i)
+    elif _RELATIVE_TIME.fullmatch(line):
+        header.meta.add(i)
+        header.relative.append(i)
+    elif (found := _date_of_line(line, header.dayfirst, header.language)) is not None:
+        header.meta.add(i)
+        header.dates.append((i, found, _UPDATED.match(line) is not None))
+
+
+def _add_byline(header: _Header, i: int) -> None:
+    header.meta.add(i)
+    header.bylines.append(i)
+
+
+_BYLINE_DATE_JOINT = re.compile(r"\s*(?:\bon\b|\bam\b|//|\||,|[-–—•·]|\bupdated\b|\bpublished\b)*\s*$", _I)
+
+
+def _byline_date(header: _Header, i: int, name: str) -> str | None:
+    """The name of a byline that also carries the date ("Anton Shilov on June 29, 2017 9:00 AM EST",
+    "Felix Eisenreich // 1. November 2023"): the date is recorded, the name returned."""
+    if not any(c.isdigit() for c in name):
+        return name
+    found = find_date(name, dayfirst=header.dayfirst, language=header.language)
+    if found is None or found.start == 0:
+        return name if found is None else None
+    header.dates.append((i, found, False))
+    return _BYLINE_DATE_JOINT.sub("", name[: found.start]) or None
+
+
+def _date_phase(header: _Header, title_index: int) -> ParsedDate | None:
+    """The publication date: the first date line at or after the headline's block, else the first.
+
+    A page lists other dates too (related stories, the copyright year's footer):
+    the one that belongs to the article sits just under its headline. A date
+    marked as an update yields to a publication date.
+    """
+    if not header.dates:
+        return None
+    below = [d for d in header.dates if title_index - 3 <= d[0] <= title_index + 12]
+    for group in (below, header.dates):
+        published = [d for d in group if not d[2]]
+        if published or group:
+            return (published or group)[0][1]
+    return None
+
+
+def title_candidates(text: str, language: str | None = None) -> list[tuple[str, list[float]]]:
+    """(the title each headline candidate would give, its features): for fitting the title model."""
+    _, text = split_front_matter(text[: MAX_BODY_CHARS * 2])
+    lines, new_paragraph = _split_lines(text)
+    header = _scan_header([_strip_markup(line) for line in lines[:HEADER_LINES]], language)
+    header.continues = _continuations(new_paragraph)
+    found = titles.candidates(_line_facts(header, _names_near_dates(header)), _slug_words(text),
+                              titles.paragraph_words(lines))
+    return [(clean_line(_candidate_title(header, c)), c.features) for c in found]
+
+
+def _candidate_title(header: _Header, cand: titles.Candidate) -> str:
+    title = _strip_breadcrumb(cand.text)
+    return title if cand.joined else _with_kicker(header.head, cand.index, title)
+
+
+def _title_phase(header: _Header, text: str, lines: list[str]) -> tuple[str, int]:
+    """Title phase: the best-scoring headline candidate, else the first line with letters."""
+    head, meta = header.head, header.meta
+    names = _names_near_dates(header)
+    cand = _guarded(lambda: titles.best(titles.candidates(_line_facts(header, names), _slug_words(text),
+                                                          titles.paragraph_words(lines))))
+    if cand is not None:
+        return _candidate_title(header, cand), cand.index + (1 if cand.joined else 0)
+    first = next((j for j, line in enumerate(head) if any(c.isalpha() for c in line) and j not in meta), 0)
+    if first and len(head[first]) <= MAX_TITLE_CHARS and not head[first].endswith("."):
+        return head[first], first  # after rules and other letterless lines
+    if len(head[0]) <= MAX_TITLE_CHARS and not head[0].endswith("."):
+        return head[0], 0
+    return _opening_words(head[0]), -1  # no headline: the opening words name it, and stay in the body
+
+
+def _names_near_dates(header: _Header) -> set[int]:
+    """Bare names beside a date line: bylines, unless one is the section label."""
+    head, meta = header.head, header.meta
+    found: set[int] = set()
+    for d in [d[0] for d in header.dates] + header.relative:
+        found.update(i for i in (d - 1, d - 2, d + 1)
+                     if 0 <= i < len(head) and i not in meta and len(head[i]) <= 80 and _NAME_LINE.fullmatch(head[i]))
+    return found
+
+
+def _line_facts(header: _Header, names: set[int]) -> list[titles.Line]:
+    """What the title model needs to know about each header line."""
+    date_lines = {d[0] for d in header.dates} | set(header.relative)
+    facts = []
+    for i, line in enumerate(header.head):
+        bare = _strip_breadcrumb(line)
+        candidate = i not in header.meta and _titleish(bare, 2, full_stop=True)
+        facts.append(titles.Line(
+            text=bare, meta=i in header.meta or i in names, date=i in date_lines, byline=i in header.bylines,
+            candidate=candidate,
+            label=_section_of(line), person=i in names or bool(_NAME_LINE.fullmatch(line)) and len(line) <= 40,
+            credit=bool(_CREDIT.search(line)), furniture=candidate and text_sources.names_publisher(line),
+            has_date=candidate and bool(_HAS_FULL_DATE.search(line)) and find_date(line, foreign=False) is not None,
+            words=_word_count(line), continues=i < len(header.continues) and header.continues[i],
+        ))
+    return facts
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s/]+/(\S+)")
+
+
+def _slug_words(text: str) -> set[str]:
+    """Words of the URL slugs a scrape shows (share links, canonical URL): the headline's, often."""
+    words: set[str] = set()
+    for m in _URL_IN_TEXT.finditer(text[:200_000]):
+        path = m.group(1)
+        if "-" in path:
+            words.update(w for w in re.split(r"[^\w]+|_", path.casefold()) if len(w) > 2 and not w.isdigit())
+        if len(words) > 400:
             break
+    return words
 
+
+def _byline_phase(header: _Header, title_index: int) -> str | None:
+    """A bare name between the headline and the date line (or just below it) is the byline."""
+    for i in sorted(_names_near_dates(header)):
+        if i > title_index:
+            header.meta.add(i)
+            return clean_author(re.sub(r"\s*\|\s*\w+$", "", header.head[i]))
+    return None
+
+
+def _section_phase(header: _Header, title_index: int) -> str | None:
+    for j in range(title_index - 1, max(-1, title_index - 4), -1):
+        if j not in header.meta and _section_of(header.head[j]):
+            return header.head[j]
+    return None
+
+
+def _body_phase(lines: list[str], new_paragraph: list[bool], meta: set[int], title_index: int,
+                title: str) -> tuple[list[str], str]:
+    """Body phase: the lines after the headline, without meta lines, furniture and signatures."""
     body_lines: list[str] = []
     body_parts: list[str] = []
     for i in range(title_index + 1, len(lines)):
@@ -507,20 +499,40 @@ def _extract_lines(text: str, *, id: str, path: str, language: str | None) -> Ar
     while body_lines and _SIGNATURE.fullmatch(body_lines[-1]):
         body_lines.pop()
         body_parts.pop()
-    body = cap_body("".join(body_parts).strip())
+    return body_lines, cap_body("".join(body_parts).strip())
 
-    if source is None:
-        for line in body_lines[:3]:
-            if m := _DATELINE.match(line):
-                source = _AGENCIES.get(m.group("agency").lower(), m.group("agency"))
-                break
-        source = _publisher_from_references(text[:200_000], title) or labelled or source
 
-    return Article(
-        id=id, path=path, title=clean_line(title), body=body,
-        date=date.when if date else None, date_text=date.text if date else None,
-        source=source, author=author, section=section, language=language,
-    )
+def _source_phase(text: str, title: str, body_lines: list[str], labelled: str | None,
+                  author: str | None) -> str | None:
+    """Source phase: a wire dateline, else how the page names itself, else a "Source:" label."""
+    dateline = None
+    for line in body_lines[:3]:
+        if m := _DATELINE.match(line):
+            dateline = _AGENCIES.get(m.group("agency").lower(), m.group("agency"))
+            break
+    named = publisher_name(text_sources.publisher_of_text(text[:200_000], title, author))
+    if named and author and named.casefold() == author.casefold():
+        named = None  # the byline's name: a person, not the publisher
+    return named or labelled or dateline
+
+
+_LANGUAGE_WORDS = {
+    "en": frozenset("the and of to is was that with for".split()),
+    "de": frozenset("der die und das ist nicht mit den sich".split()),
+    "fr": frozenset("le la les et des est une pour dans".split()),
+    "es": frozenset("el los las y del que una por para".split()),
+    "it": frozenset("il di che della per una sono non gli".split()),
+    "nl": frozenset("het een van en de niet voor zijn met".split()),
+    "pt": frozenset("o os da do que uma para com não".split()),
+}
+
+
+def _guess_language(text: str) -> str | None:
+    """The language whose commonest words the text uses most (for dates only), or None."""
+    counts = Counter(w for w in re.findall(r"[a-zà-ÿ]+", text[:4_000].casefold()) if len(w) <= 6)
+    scores = {lang: sum(counts[w] for w in words) for lang, words in _LANGUAGE_WORDS.items()}
+    lang, best = max(scores.items(), key=lambda item: item[1])
+    return lang if best >= 5 else None
 
 
 def _opening_words(line: str, limit: int = 120) -> str:
@@ -553,52 +565,6 @@ def _with_kicker(head: list[str], index: int, title: str) -> str:
                 and not _is_boilerplate(kicker)):  # "Share this Story : ..." is no kicker
             return line
     return title
-
-
-def _find_title(head: list[str], anchor: int | None, meta: set[int]) -> int | None:
-    """Index of the headline, by a score over the title-like lines near the top.
-
-    A headline is a line of a few words (not a sentence ending in a full stop,
-    not a shouted kicker, not a menu item repeated elsewhere), usually followed
-    by a standfirst or the byline/date block, usually preceded by a section
-    label, and the earlier on the page the likelier.
-    """
-    counts = Counter(head)
-    best, best_score = None, 0.0
-    for j, line in enumerate(head):
-        line = _strip_breadcrumb(line)
-        if j in meta or not _titleish(line, 3):
-            continue
-        words = _word_count(line)
-        score = 2.0 if words >= 5 else 1.0
-        if _HAS_FULL_DATE.search(line) and find_date(line, foreign=False) is not None:
-            score -= 2  # a dateline or timestamp bar, not a headline
-        if line.isupper() and words <= 6:
-            score -= 3  # a kicker ("CHILDHOOD SWEETHEART"), not the headline
-        nxt = head[j + 1] if j + 1 < len(head) else ""
-        if counts[line] > 1 and words <= 6 and line not in head[j + 1: j + 3] and len(nxt.split()) < 12:
-            # a menu item; not a headline stated twice in a row (title and heading) or one
-            # followed by its standfirst (menus go on with more short items)
-            score -= 3
-        if j + 1 in meta or len(nxt.split()) >= 12:
-            score += 2
-        if j == 0 or j - 1 in meta or _section_of(head[j - 1]):
-            score += 1
-        if anchor is not None and -6 <= j - anchor <= 3:
-            score += 1.5
-        score -= 0.05 * j
-        if score > best_score:
-            best, best_score = j, score
-    return best
-
-
-def _clean_author(name: str) -> str | None:
-    """One display form for bylines: no "By", no trailing timestamp, names joined by ", "."""
-    name = clean_line(name).strip(" ,;|")
-    name = re.sub(r"^(?:by|von|par|por)\s+", "", name, flags=_I)
-    name = re.sub(r"\s*[|,]?\s*(?:Updated|Published|Posted)\b.*$", "", name, flags=_I)
-    name = re.sub(r"\s*(?:\||;|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", ", ", name)
-    return name.strip(" ,") or None
 
 
 # --- JSON records -> Article ---------------------------------------------------------

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from newsearch.ingest.dates import ParsedDate, parse_field
+from newsearch.ingest.dates import ParsedDate, parse_field, placeholder
 from newsearch.ingest.extract import (
     MAX_TITLE_CHARS,
     cap_body,
@@ -26,6 +26,8 @@ from newsearch.ingest.extract import (
     extract_text,
     language_code,
 )
+from newsearch.ingest.people import clean_author
+from newsearch.ingest.publishers import publisher_name
 from newsearch.models import Article
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
@@ -116,10 +118,10 @@ def _name(value: Any) -> str | None:
 
 def _meta(tree: Any) -> dict[str, str]:
     found: dict[str, str] = {}
-    for node in tree.xpath("//meta[@content]"):
+    for node in tree.xpath("//meta[@content or @value]"):  # "value" is a common misspelling of "content"
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
         if key and key not in found:
-            found[key] = node.get("content") or ""
+            found[key] = node.get("content") or node.get("value") or ""
     return found
 
 
@@ -245,10 +247,84 @@ def _title_date(titles: list[str | None]) -> ParsedDate | None:
     return None
 
 
-def _site_fallback(sitename: str | None) -> str | None:
-    """trafilatura's site name when the page states none: a hostname will do, a URL will not."""
-    name = clean_line(sitename or "")
-    return name if name and "://" not in name and not name.startswith("@") else None
+def _page_language(tree: Any, meta: dict[str, str], article: dict) -> str | None:
+    html_node = tree if tree.tag == "html" else tree.getroottree().getroot()
+    return (language_code(html_node.get("lang") or html_node.get("xml:lang"))
+            or language_code(meta.get("og:locale")) or language_code(meta.get("content-language"))
+            or language_code(article.get("inLanguage") if article else None))
+
+
+def _date_statements(tree: Any, article: dict, meta: dict[str, str], language: str | None) -> list[ParsedDate]:
+    """The publication dates a page states for machines, in order of trust."""
+    values = [article.get("datePublished"), article.get("dateCreated")] + [meta.get(k) for k in _DATE_META]
+    values += [node.get("datetime") for node in tree.xpath("//time[@datetime]")[:3]]
+    found = []
+    for value in values:
+        if value and (date := _guard_date(value, language)) is not None:
+            found.append(date)
+    return found
+
+
+def _guard_date(value: object, language: str | None) -> ParsedDate | None:
+    try:
+        return parse_field(value, language=language)
+    except Exception:  # an odd value is no date; the page is still read
+        return None
+
+
+def _choose_date(statements: list[ParsedDate]) -> ParsedDate | None:
+    """The page's publication date, on the page's own calendar day.
+
+    The most trusted statement wins, except a 1 January without a time (a
+    year-only placeholder) while another statement names a real day. When the
+    page states the same instant twice, once in UTC and once in its local time,
+    the local one gives the day its readers saw.
+    """
+    real = [d for d in statements if not placeholder(d)]
+    if not real:
+        return None  # a placeholder only: other evidence first (see page_fields)
+    chosen = real[0]
+    if chosen.has_time and not chosen.offset:
+        for other in real[1:]:
+            if other.has_time and other.offset and abs((other.utc - chosen.utc).total_seconds()) < 60:
+                return other
+    return chosen
+
+
+def _htmldate(tree: Any, language: str | None) -> ParsedDate | None:
+    """htmldate's reading of a page that states no date for machines (URL, visible text)."""
+    try:
+        import htmldate
+    except ImportError:  # pragma: no cover - a trafilatura dependency
+        return None
+    try:
+        found = htmldate.find_date(tree, original_date=True, extensive_search=False)
+    except Exception:  # htmldate may fail on odd pages
+        return None
+    date = _guard_date(found, language) if found else None
+    return None if date is None or placeholder(date) else date
+
+
+def _page_author(article: dict, meta: dict[str, str]) -> str | None:
+    """The byline as stated, each name cleaned; profile URLs reduced to the name or dropped."""
+    raw = article.get("author") if article else None
+    names = raw if isinstance(raw, list) else [raw] if raw else []
+    cleaned = [clean_author(_name(n)) for n in names[:20]]
+    if not any(cleaned):
+        cleaned = [clean_author(meta[k]) for k in _AUTHOR_META if meta.get(k)][:1]
+    return ", ".join(dict.fromkeys(n for n in cleaned if n)) or None
+
+
+def _page_site(tree: Any, meta: dict[str, str], objects: list[dict], article: dict,
+               suffix: re.Match | None) -> str | None:
+    organisations = [o.get("name") for o in objects if re.search(r"Organization", _types(o))]
+    return _choose_site([
+        meta.get("og:site_name"), meta.get("application-name"),
+        _name(organisations[0]) if organisations else None,
+        suffix.group(0).lstrip(" |-–—:·•»") if suffix else None,
+        _name(article.get("publisher")) if article else None,
+        meta.get("publisher"), meta.get("dc.publisher"),
+    ])
 
 
 def page_fields(tree: Any) -> dict[str, Any]:
@@ -257,7 +333,6 @@ def page_fields(tree: Any) -> dict[str, Any]:
     articles = [o for o in objects if _ARTICLE_TYPES.search(_types(o))]
     article = next((o for o in articles if o.get("headline")), articles[0] if articles else {})
     meta = _meta(tree)
-
     title_node = tree.find(".//title")
     page_title = clean_line(title_node.text_content()) if title_node is not None else ""
     suffix = _TITLE_SUFFIX.search(page_title)
@@ -266,49 +341,28 @@ def page_fields(tree: Any) -> dict[str, Any]:
     headline = _name(article.get("headline")) if article else None
     if suffix and any(_norm(t).endswith(_norm(suffix.group(0))) for t in [headline, *h1s] if t):
         suffix = None  # the headline's own last words ("... - Irans Justiz dementiert"), not a site name
-    organisations = [o.get("name") for o in objects if re.search(r"Organization", _types(o))]
-    site = _choose_site([
-        meta.get("og:site_name"), meta.get("application-name"),
-        _name(organisations[0]) if organisations else None,
-        suffix.group(0).lstrip(" |-–—:·•»") if suffix else None,
-        _name(article.get("publisher")) if article else None,
-        meta.get("publisher"), meta.get("dc.publisher"),
-    ])
-
-    date: ParsedDate | None = None
-    for value in [article.get("datePublished"), article.get("dateCreated")] + [meta.get(k) for k in _DATE_META]:
-        if value and (date := parse_field(value)):
-            break
-    if date is None:
-        for node in tree.xpath("//time[@datetime]")[:3]:
-            if date := parse_field(node.get("datetime")):
-                break
-    if date is None:  # "Headline | DW | 28.04.2023": a title that ends with the page's date
-        date = _title_date([meta.get("og:title"), page_title])
-
-    titles = [headline,
-              clean_line(meta.get("og:title", "")) or None,
-              clean_line(meta.get("twitter:title", "")) or None]
-
-    html_node = tree if tree.tag == "html" else tree.getroottree().getroot()
-    language = (language_code(html_node.get("lang") or html_node.get("xml:lang"))
-                or language_code(meta.get("og:locale")) or language_code(meta.get("content-language"))
-                or language_code(article.get("inLanguage") if article else None))
-    author = _name(article.get("author")) if article else None
-    author = author or clean_line(next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")) or None
+    site = _page_site(tree, meta, objects, article, suffix)
+    language = _page_language(tree, meta, article)
+    # "Headline | DW | 28.04.2023": a title that ends with the page's date, when nothing else says it
+    statements = _date_statements(tree, article, meta, language)
+    date = (_choose_date(statements) or _title_date([meta.get("og:title"), page_title])
+            or _htmldate(tree, language))
+    stated = [headline, clean_line(meta.get("og:title", "")) or None, clean_line(meta.get("twitter:title", "")) or None]
+    canonical = tree.xpath('//link[@rel="canonical"]/@href')[:1]
     return {
-        "title": _choose_title(titles, h1s, page_title, site) or None,
+        "title": _choose_title(stated, h1s, page_title, site) or None,
         "date": date,
         "source": site,
-        "author": author,
+        "author": _page_author(article, meta),
         "section": _name(article.get("articleSection")) if article else None,
-        "url": clean_line(meta.get("og:url", "")) or None,
+        "url": clean_line(meta.get("og:url", "") or (canonical[0] if canonical else "")) or None,
         "language": language,
         "body": article.get("articleBody") if isinstance(article.get("articleBody"), str) else None,
+        "placeholder_date": statements[0] if statements and date is None else None,
     }
 
 
-def read_html(data: bytes, path: str, base_id: str) -> Iterator[Article]:
+def read_html(data: bytes, path: str, base_id: str, source: str | None = None) -> Iterator[Article]:
     """One Article for a saved page (the caller turns an empty one into a Skip)."""
     import lxml.html
 
@@ -318,31 +372,34 @@ def read_html(data: bytes, path: str, base_id: str) -> Iterator[Article]:
     except Exception:  # lxml raises ParserError/ValueError on documents it cannot root
         yield extract_text(_visible_text(text), id=base_id, path=path)
         return
-    fields = page_fields(tree)
-    doc = _trafilatura(tree)
-    body = clean_block(getattr(doc, "text", None) or fields["body"] or "")
-    if not body:
-        # trafilatura found no article (a bare page, or text saved as .html): read it as text.
-        fallback = extract_text(_visible_text(text), id=base_id, path=path)
-        body = fallback.body
-        fields["title"] = fields["title"] or fallback.title
-    date = fields["date"]
-    if date is None and doc is not None and doc.date:
-        date = parse_field(doc.date)
-    title = fields["title"] or clean_line(getattr(doc, "title", None) or "")
-    if not title and body:  # an untitled page: its text's headline, as for a text file
-        title = extract_text(body, id=base_id, path=path).title
+    try:
+        fields = page_fields(tree)
+    except Exception:  # metadata that breaks the reader: the text alone still makes an article
+        fields = dict.fromkeys(("title", "date", "source", "author", "section", "url", "language", "body",
+                                "placeholder_date"))
+    body = clean_block(_trafilatura_text(tree) or fields["body"] or "")
+    title = fields["title"] or ""
+    if not body or not title:
+        # trafilatura found no article (a bare page, or text saved as .html), or the page
+        # states no headline: read its visible text as a text scrape.
+        fallback = extract_text(_visible_text(text), id=base_id, path=path, language=fields["language"])
+        body = body or fallback.body
+        title = title or fallback.title
+        fields["date"] = fields["date"] or (_guard_date(fallback.date_text, None) if fallback.date_text else None)
+    elif fields["date"] is None and fields.get("placeholder_date") is not None:
+        # The page states only a 1 January (a year-only placeholder): its visible date, if any, is
+        # the day; without one the date stays unknown rather than a made-up New Year's Day.
+        visible = extract_text(_visible_text(text), id=base_id, path=path, language=fields["language"])
+        fields["date"] = _guard_date(visible.date_text, None) if visible.date_text else None
     first, _, rest = body.partition("\n")
     if title and clean_line(first) == title:
         body = rest.lstrip("\n")  # the headline repeated as the first line of the text
+    date = fields["date"]
     yield Article(
         id=base_id, path=path, title=title[:MAX_TITLE_CHARS * 2], body=cap_body(body),
         date=date.when if date else None, date_text=date.text if date else None,
-        source=fields["source"] or _site_fallback(getattr(doc, "sitename", None)),
-        author=fields["author"] or clean_line(getattr(doc, "author", None) or "") or None,
-        section=fields["section"],
-        url=fields["url"] or (clean_line(doc.url) if doc is not None and doc.url else None),
-        language=fields["language"] or language_code(getattr(doc, "language", None)),
+        source=publisher_name(fields["source"]), author=fields["author"], section=fields["section"],
+        url=fields["url"], language=fields["language"],
     )
 
 
@@ -359,12 +416,29 @@ def _visible_text(markup: str) -> str:
     return html.unescape(_TAGS.sub(" ", _BLOCK_TAGS.sub("\n", markup)))
 
 
-def _trafilatura(tree: Any) -> Any:
+# Article text shorter than this from trafilatura's fast mode is read again in full mode.
+_SHORT_TEXT = 2000
+
+
+def _trafilatura_text(tree: Any) -> str | None:
+    """The article text trafilatura finds. Its metadata pass is skipped: the page's
+    statements are read above, and that pass cost more than the text itself."""
     try:
         import trafilatura
     except ImportError:  # pragma: no cover - declared dependency
         return None
-    try:
-        return trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
-    except Exception:  # trafilatura may fail on odd pages; metadata alone still helps
-        return None
+    text = None
+    # Fast mode skips trafilatura's second opinion (readability and jusText), which costs a
+    # third of the time and changes nothing on most pages; a short result is checked by it.
+    for fast in (True, False):
+        try:
+            doc = trafilatura.bare_extraction(tree, fast=fast,
+                                              with_metadata=False, include_comments=False)
+        except Exception:  # trafilatura may fail on odd pages; metadata alone still helps
+            doc = None
+        found = getattr(doc, "text", None) or ""
+        if len(found) > len(text or ""):
+            text = found
+        if len(text or "") >= _SHORT_TEXT:
+            break
+    return text

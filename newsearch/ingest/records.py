@@ -15,6 +15,13 @@ from newsearch.ingest.extract import article_from_record
 from newsearch.models import Article, Skip
 
 
+def _named(item: Article | Skip, source: str | None) -> Article | Skip:
+    """The user's name for the file's source over the record's own (see ``read_articles``)."""
+    if source and isinstance(item, Article):
+        item.source = " ".join(source.split())
+    return item
+
+
 def _record(value: object, base_id: str, path: str, n: int, where: str) -> Article | Skip:
     if not isinstance(value, Mapping):
         return Skip(where, f"record {n} is not a JSON object")
@@ -25,8 +32,8 @@ def _record(value: object, base_id: str, path: str, n: int, where: str) -> Artic
     return article if article is not None else Skip(where, f"no text in record {n}")
 
 
-def read_jsonl(text: str, path: str, base_id: str) -> Iterator[Article | Skip]:
-    """Each non-blank line one JSON object."""
+def read_jsonl(text: str, path: str, base_id: str, *, source: str | None = None) -> Iterator[Article | Skip]:
+    """Each non-blank line one JSON object; ``source`` as in :func:`newsearch.ingest.read_articles`."""
     seen = False
     for lineno, line in enumerate(text.split("\n"), start=1):
         line = line.strip()
@@ -39,7 +46,7 @@ def read_jsonl(text: str, path: str, base_id: str) -> Iterator[Article | Skip]:
         except (ValueError, RecursionError):
             yield Skip(where, f"malformed JSON on line {lineno}")
             continue
-        yield _record(value, base_id, path, lineno, where)
+        yield _named(_record(value, base_id, path, lineno, where), source)
     if not seen:
         yield Skip(path, "empty file")
 

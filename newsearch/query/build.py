@@ -87,6 +87,17 @@ def searches_named_fields(node: Node) -> bool:
 
 def combine_side_by_side(clauses: list[Clause], notes: Notes) -> Node | None:
     """Clauses with no operator between them (the default combination)."""
+    must, should, must_not, filters = _sort(clauses, side_by_side=True)
+    return make_bool(must, should, must_not, merge_filters(filters, notes, alternatives=True))
+
+
+def combine_and(clauses: list[Clause], notes: Notes) -> Node | None:
+    must, should, must_not, filters = _sort(clauses, side_by_side=False)
+    return make_bool(must, should, must_not, merge_filters(filters, notes, alternatives=False))
+
+
+def _sort(clauses: list[Clause], *, side_by_side: bool) -> tuple[list[Node], list[Node], list[Node], list[Node]]:
+    """must, should, must_not and filter clauses; with AND, every clause that is not a filter is a must."""
     must: list[Node] = []
     should: list[Node] = []
     must_not: list[Node] = []
@@ -96,25 +107,11 @@ def combine_side_by_side(clauses: list[Clause], notes: Notes) -> Node | None:
             must_not.append(clause.node)
         elif is_filter_only(clause.node):
             filters.append(clause.node)
-        elif clause.sign == "+" or searches_named_fields(clause.node):
+        elif not side_by_side or clause.sign == "+" or searches_named_fields(clause.node):
             must.append(clause.node)
         else:
             should.append(clause.node)
-    return make_bool(must, should, must_not, merge_filters(filters, notes, alternatives=True))
-
-
-def combine_and(clauses: list[Clause], notes: Notes) -> Node | None:
-    must: list[Node] = []
-    must_not: list[Node] = []
-    filters: list[Node] = []
-    for clause in clauses:
-        if clause.sign == "-":
-            must_not.append(clause.node)
-        elif is_filter_only(clause.node):
-            filters.append(clause.node)
-        else:
-            must.append(clause.node)
-    return make_bool(must, [], must_not, merge_filters(filters, notes, alternatives=False))
+    return must, should, must_not, filters
 
 
 def combine_or(clauses: list[Clause], notes: Notes) -> Node:
@@ -156,17 +153,17 @@ def merge_filters(filters: list[Node], notes: Notes, *, alternatives: bool) -> l
     """Filters of one level: date ranges intersected into one; with ``alternatives``,
     sources OR-ed into one clause and languages likewise. Each merged clause takes
     the place of the first of its kind."""
-    flat: list[Node] = []
+    flat: list[tuple[Node, bool]] = []  # (filter, whether it may merge as an alternative)
     for node in filters:
         if isinstance(node, Bool) and node.filter and not (node.must or node.should or node.must_not):
-            flat.extend(node.filter)  # a bracketed group of filters: same level
+            flat.extend((f, False) for f in node.filter)  # a bracketed group of filters: same level
         else:
-            flat.append(node)
+            flat.append((node, alternatives))
     groups: dict[type, list[Node]] = {}
     out: list[Node | type] = []
-    for node in flat:
+    for node, alternative in flat:
         kind = type(node)
-        if kind is DateRange or (alternatives and kind in (SourceIs, LanguageIs)):
+        if kind is DateRange or (alternative and kind in (SourceIs, LanguageIs)):
             if kind not in groups:
                 groups[kind] = []
                 out.append(kind)

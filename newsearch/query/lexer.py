@@ -54,7 +54,10 @@ _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "&&", "||"})
 # Punctuation that ends a sentence or closes a quote is not part of the word before it;
 # punctuation that opens a quote is not part of the word after it.
 _CLOSING = ".,;:!?'\"’”»)]}…/-"
-_OPENING = "'\"‘’“«¿¡([{/?~^-+!"
+_OPENING = "'\"‘’“«¿¡([{/?~^"
+# Marks that stand alone in prose without meaning anything to search ("U.S . AID", "end ."):
+# dropped silently; any other lone mark ("&", "=", "—") is dropped with a note.
+_SENTENCE_MARKS = ".,;:!?"
 
 # A backslash makes the next syntax character literal (AT\&T, \"quoted\", title\:x).
 # Escaped characters travel through the lexer as private-use stand-ins, so no rule
@@ -139,6 +142,11 @@ def visible(text: str) -> str:
         " " if category == "Cc" else "" if category == "Cf" else char
         for char, category in ((c, unicodedata.category(c)) for c in text)
     )
+
+
+def _opens(char: str) -> bool:
+    """Whether ``char`` (the one after a chunk) opens a group or a phrase."""
+    return bool(char) and char in "(" + _QUOTES
 
 
 def has_letters_or_digits(text: str) -> bool:
@@ -229,8 +237,8 @@ class _Lexer:
         follows = text[end] if end < len(text) else ""
         if chunk[0] in "+-!" and self._at_word_start(start):
             rest = chunk[1:]
-            if not rest and follows not in "(" + _QUOTES:
-                return  # a dash or plus standing alone is punctuation
+            if not (has_letters_or_digits(rest) or (not rest and _opens(follows))):
+                return  # a dash standing alone (-, --, - -) is punctuation
             if not (chunk[0] in "+-" and rest[:1].isdigit()):  # -5 is a number, not NOT 5
                 self.span = (start, start + 1)
                 self.emit(Token("PLUS" if chunk[0] == "+" else "MINUS", raw=chunk[0]))
@@ -244,7 +252,7 @@ class _Lexer:
 
     def _value(self, chunk: str, start: int, follows: str, *, operators: bool) -> None:
         """A chunk without its prefix operator: an operator, field clauses, or a word."""
-        if operators and not self.words_only and self._operator(chunk):
+        if operators and self._operator(chunk):
             return
         while True:
             match = _FIELD.match(chunk)
@@ -256,10 +264,10 @@ class _Lexer:
                 self._field(field, name, value, start + match.end(), follows)
                 return
             near = _GDELT_NEAR.fullmatch(name)
-            if near and not value and follows in _QUOTES:
+            if near and not value and _opens(follows) and follows != "(":
                 self.emit(Token("NEARFIELD", raw=chunk, number=int(near.group(1))))
                 return
-            if value or follows in "(" + _QUOTES:
+            if value or _opens(follows):
                 self.notes.add(f"no field '{name}:' — searched '{name}' as a word (fields: {FIELD_LIST})")
             self._word(name)
             chunk, start = value, start + match.end()
@@ -268,12 +276,14 @@ class _Lexer:
         self._word(chunk)
 
     def _operator(self, chunk: str) -> bool:
-        if chunk in _OPERATOR_WORDS:
+        """Emit the operator ``chunk`` is, if it is one (in a question in capitals only the symbols
+        and NEAR/n are)."""
+        if chunk in _OPERATOR_WORDS and not (self.words_only and chunk.isalpha()):
             kind = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}[chunk]
             self.emit(Token(kind, raw=chunk))
             return True
         near = _NEAR.fullmatch(chunk)
-        if not near:
+        if not near or (self.words_only and near.group(1) is None):
             return False
         distance = None
         if near.group(1) is not None:
@@ -293,7 +303,7 @@ class _Lexer:
             self.emit(Token("FIELD", text=field, raw=name + ":"))
             self._word(value)
             return
-        if follows and follows in "(" + _QUOTES:
+        if _opens(follows):
             self.emit(Token("FIELD", text=field, raw=name + ":"))
             return
         rest = self.text[self.i :].lstrip()
@@ -334,20 +344,19 @@ class _Lexer:
         word = strip_edges(chunk)
         boost = tilde = None
         suffix = _SUFFIX.search(word)
-        if suffix and suffix.start() > 0 and has_letters_or_digits(word[: suffix.start()]) or (
-            suffix and suffix.start() > 0 and set(word[: suffix.start()]) == {"*"}
-        ):
+        base = word[: suffix.start()] if suffix else ""
+        if suffix and (has_letters_or_digits(base) or (base and set(base) == {"*"})):
             for part in _SUFFIX_PART.finditer(suffix.group()):
                 if part.group(1) == "^":
                     boost = part.group(2)
                 else:
                     tilde = part.group(2)
-            word = strip_edges(word[: suffix.start()])
+            word = strip_edges(base)
         if word and set(word) <= {"*", "?"} and "*" in word:
             self.emit(Token("WORD", text=word, raw=raw, boost=boost, tilde=tilde, wildcard=True))
             return
         if not has_letters_or_digits(restore(word)):
-            if raw.strip():  # "&", "—", "…": said, not silently dropped
+            if raw.strip(_SENTENCE_MARKS):  # "&", "=", "—": said, not silently dropped
                 self.notes.add(f"ignored '{raw}' (nothing searchable in it)")
             return
         wildcard = "*" in word or "?" in word

@@ -21,6 +21,7 @@ Standard library only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -172,30 +173,25 @@ class _Parser:
         return out
 
     def or_expr(self, field: str | None) -> Clause | None:
-        clauses = [c for c in [self.and_expr(field)] if c]
-        while self.kind == "OR":
-            operator = self.take()
-            if self.kind not in _UNARY_START or not clauses:
-                self.dangling(operator)
-            right = self.and_expr(field) if self.kind in _UNARY_START else None
-            if right:
-                clauses.append(right)
-        if len(clauses) <= 1:
-            return clauses[0] if clauses else None
-        return Clause(combine_or(clauses, self.notes))
+        return self._joined(field, "OR", self.and_expr, combine_or)
 
     def and_expr(self, field: str | None) -> Clause | None:
-        clauses = [c for c in [self.unary(field)] if c]
-        while self.kind == "AND":
+        return self._joined(field, "AND", self.unary, combine_and)
+
+    def _joined(self, field: str | None, kind: str, operand: Callable[[str | None], Clause | None],
+                combine: Callable[[list[Clause], Notes], Node | None]) -> Clause | None:
+        """Operands joined by one binary operator (``kind``): a AND b AND c."""
+        clauses = [c for c in [operand(field)] if c]
+        while self.kind == kind:
             operator = self.take()
             if self.kind not in _UNARY_START or not clauses:
                 self.dangling(operator)
-            right = self.unary(field) if self.kind in _UNARY_START else None
+            right = operand(field) if self.kind in _UNARY_START else None
             if right:
                 clauses.append(right)
         if len(clauses) <= 1:
             return clauses[0] if clauses else None
-        node = combine_and(clauses, self.notes)
+        node = combine(clauses, self.notes)
         return Clause(node) if node is not None else None
 
     def unary(self, field: str | None) -> Clause | None:

@@ -72,9 +72,8 @@ FEEDBACK_DEPTH = 50
 # Only the first characters of each feedback document are read (cost bound).
 FEEDBACK_CHARS = 2500
 
-# A dotted abbreviation ("U.S.", "U.N.") is one query word, searched as a phrase.
-# So is a hyphenated word ("pre-election", "COVID-19"): its parts must stand together.
-_WORD = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\b|\w+(?:[-\u2010\u2011]\w+)+|" + TOKEN_PATTERN)
+# Query words are the index's tokens (newsearch.terms): "U.S.", "O'Neill", "AT&T", "e-mail" are one word.
+_WORD = re.compile(TOKEN_PATTERN)
 _SPACE = re.compile(r"\s+")
 
 

@@ -10,7 +10,7 @@ from newsearch.ingest.signatures import COPIES_BYTES
 from newsearch.engines.whoosh.names import name_analyzer
 
 # Bump when the schema or analysis changes in a way an old index cannot serve.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: newsearch.terms (Snowball stemmers, whole words such as O'Neill, AT&T, U.S.)
 
 # Fields searched by free text, with their BM25F weights.
 FIELD_BOOSTS = {"title": 2.5, "body": 1.0, "source": 0.5, "author": 0.5}

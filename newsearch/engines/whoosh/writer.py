@@ -89,19 +89,22 @@ _SINGLE_VALUES = [Positions().encode([pos]) for pos in range(4096)]
 _SINGLE_VALUE_BYTES = 14  # about len(_SINGLE_VALUES[pos]), for the pool's size estimate
 
 
-def _positions_of(field, value) -> dict[bytes, list[int]] | None:
-    """{btext: positions} for a Positions field whose analyzer has ``term_positions``, else None."""
+def _positions_of(field, value, language: str | None = None) -> dict[bytes, list[int]] | None:
+    """{btext: positions} for a Positions field whose analyzer has ``term_positions``, else None.
+
+    ``language`` is the article's (ISO 639-1): text is stemmed by it (``newsearch.terms``).
+    """
     if type(value) is not str or type(field.format) is not Positions:
         return None
     term_positions = getattr(field.analyzer, "term_positions", None)
-    return term_positions(value) if term_positions is not None else None
+    return term_positions(value, language) if term_positions is not None else None
 
 
 def _encode_positions(fmt, plist: list[int]) -> bytes:
     return _SINGLE_VALUES[plist[0]] if len(plist) == 1 and plist[0] < len(_SINGLE_VALUES) else fmt.encode(plist)
 
 
-def _fast_values(field, value):
+def _fast_values(field, value, language: str | None = None):
     """(btext, freq, weight, vbytes) as ``field.index(value)`` gives them, from a fast path; else None.
 
     Positions fields whose analyzer has ``term_positions``, Frequency fields
@@ -115,7 +118,7 @@ def _fast_values(field, value):
             return _fast_counts(field, value)
         if type(field.format) is Existence and type(field.analyzer) is IDTokenizer:  # ID fields: the value is the term
             return [(value.encode("utf-8"), 1, field.format.field_boost, b"")]
-    poses = _positions_of(field, value)
+    poses = _positions_of(field, value, language)
     if poses is None:
         return None
     fmt = field.format
@@ -216,6 +219,7 @@ class FastSegmentWriter(SegmentWriter):
         fieldnames = sorted([name for name in fields if not name.startswith("_")])
         self._check_fields(schema, fieldnames)
 
+        language = fields.get("language")  # text is stemmed by the article's language
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in fieldnames:
@@ -228,14 +232,14 @@ class FastSegmentWriter(SegmentWriter):
                 if field.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     terms = pool.terms(fieldname)
-                    poses = _positions_of(field, value)
+                    poses = _positions_of(field, value, language)
                     if poses is not None:
                         tokens = _pool_positions(pool, terms, poses, docnum, field.format, fieldboost)
                         length = tokens if field.scorable else 0
                     else:
-                        items = _fast_values(field, value)
+                        items = _fast_values(field, value, language)
                         if items is None:
-                            items = field.index(value)
+                            items = field.index(value, language=language)
                         length = _pool_items(pool, terms, items, docnum, fieldboost, field.scorable)
 
                 if field.separate_spelling():
