@@ -413,13 +413,11 @@ def _wildcard(pattern: str) -> re.Pattern:
 
 
 def _edits(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (transpositions count one edit, as in Whoosh's FuzzyTerm)."""
-    d = {(i, -1): i + 1 for i in range(-1, len(a))}
-    d.update({(-1, j): j + 1 for j in range(-1, len(b))})
-    for i, ca in enumerate(a):
-        for j, cb in enumerate(b):
-            cost = 0 if ca == cb else 1
-            d[i, j] = min(d[i - 1, j] + 1, d[i, j - 1] + 1, d[i - 1, j - 1] + cost)
-            if i and j and ca == b[j - 1] and a[i - 1] == cb:
-                d[i, j] = min(d[i, j], d[i - 2, j - 2] + cost)
-    return d[len(a) - 1, len(b) - 1]
+    """Levenshtein distance: insertions, deletions, replacements (the tree's Fuzzy edits)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]

@@ -103,6 +103,9 @@ QUERIES = [
     t.Bool(filter=(t.DateRange(None, datetime(1987, 3, 1)),)),
     t.Bool(should=(t.Term("Ukraine"), t.SourceIs("al jazeera"))),
     t.Bool(filter=(t.Exists("author"),)),
+    t.Bool(filter=(t.Exists("date"),)),
+    t.Bool(must_not=(t.Exists("source"),)),
+    t.Bool(should=(t.Term("Kyiv"),), filter=(t.MatchAll(),)),
     t.Bool(should=(t.Term("U.S."),)),
     t.MatchAll(),
 ]

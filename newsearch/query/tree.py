@@ -79,7 +79,12 @@ class Wildcard:
 
 @dataclass(frozen=True)
 class Fuzzy:
-    """A word within ``distance`` edits (``word~``, ``word~1``)."""
+    """A word within ``distance`` edits (``word~``, ``word~1``) of the word's analysed term.
+
+    Edits are Levenshtein's (a letter inserted, deleted or replaced; a swap of
+    two letters counts two), and the first letter must match, as in
+    Whoosh's fuzzy terms (OpenSearch: ``transpositions: false``, ``prefix_length: 1``).
+    """
 
     text: str
     distance: int = 2
