@@ -41,8 +41,9 @@ def search(index: str | os.PathLike, text: str, options: SearchOptions | None = 
     total = max(total, len(ranking.hits))  # a count cut short by the deadline still counts what was ranked
     facets = engine.facets(parsed.tree, options.facets, deadline=deadline) if options.facets else None
     suggestion = None
-    if parsed.words:
-        fixes = engine.suggest(parsed.words, few_hits=total < SUGGEST_BELOW, deadline=deadline)
+    words = suggestable(parsed)
+    if words:
+        fixes = engine.suggest(words, few_hits=total < SUGGEST_BELOW, deadline=deadline)
         suggestion = corrected(text, fixes)
     notes = _unique(parsed.notes + ranking.notes + deadline.notes)
     return SearchResult(
@@ -108,6 +109,17 @@ def make_hits(engine: Engine, ranking: Ranking, groups: list[list[int]], offset:
             )
         )
     return hits
+
+
+def suggestable(parsed) -> list[str]:
+    """The words worth a "did you mean": the parser's free words and the words of phrases."""
+    from newsearch.query import tree as t
+
+    words = list(parsed.words)
+    for leaf in t.positive_leaves(parsed.tree):
+        if isinstance(leaf, t.Phrase) and leaf.field in (None, "title", "body"):
+            words.extend(leaf.words)
+    return list(dict.fromkeys(words))
 
 
 def corrected(text: str, fixes: dict[str, str]) -> str | None:

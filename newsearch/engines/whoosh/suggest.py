@@ -36,8 +36,8 @@ def corrections(searcher, words: Sequence[str], few_hits: bool, deadline: Deadli
         stems = [tok.text for tok in analyzer(core)]
         if len(stems) != 1:
             continue
-        replacement = _correct(reader, analyzer, stems[0], core.lower(), 2 if few_hits else 0)
-        if replacement and replacement != core.lower():
+        replacement = _correct(reader, analyzer, stems[0], core, 2 if few_hits else 0)
+        if replacement and replacement.lower() != core.lower():
             out[word] = replacement
     return out
 
@@ -46,22 +46,41 @@ def _frequency(reader, stem: str) -> int:
     return sum(reader.doc_frequency(field, stem) for field in FIELDS)
 
 
+# A correction must be this many times as common as the word typed (when the index has it at all):
+# the evidence that the typed form is a slip rather than a rare word of its own.
+MORE_COMMON = 4
+MIN_FREQUENCY = 3  # ... and in at least this many articles
+
+
 def _correct(reader, analyzer, stem: str, typed: str, rare: int) -> str | None:
+    """The spelling to suggest for one word, or None.
+
+    Candidates are index terms within two edits (one for short words), the
+    first letter kept; a swap of two neighbouring letters counts as one edit
+    here ("Gadaffi" -> Gaddafi), as people make that slip. The nearest wins,
+    then the most common. A word the index does not know is corrected to any
+    candidate at all (a name in a single article is still worth offering);
+    a rare word only to a much more common one.
+    """
+    from whoosh.support.levenshtein import damerau_levenshtein
+
     known = _frequency(reader, stem)
     if known > rare:
         return None
+    reach = 2 if len(stem) >= 5 else 1
     best: tuple[int, int, str] | None = None
-    for maxdist in (1, 2) if len(stem) >= 5 else (1,):
-        for candidate in reader.terms_within("body", stem, maxdist, prefix=1):
-            if candidate == stem:
-                continue
-            freq = _frequency(reader, candidate)
-            key = (maxdist, -freq, candidate)
-            if best is None or key < best:
-                best = key
-        if best:
-            break
-    if best is None or -best[1] < max(3, 10 * known):
+    for candidate in reader.terms_within("body", stem, reach + 1 if reach == 1 else reach, prefix=1):
+        if candidate == stem:
+            continue
+        edits = damerau_levenshtein(stem, candidate)
+        if edits > reach:
+            continue
+        key = (edits, -_frequency(reader, candidate), candidate)
+        if best is None or key < best:
+            best = key
+    if best is None:
+        return None
+    if known and -best[1] < max(MIN_FREQUENCY, MORE_COMMON * known):
         return None
     return _surface_form(reader, analyzer, best[2], typed)
 
@@ -79,5 +98,9 @@ def _surface_form(reader, analyzer, stem: str, typed: str, articles: int = 3) ->
         if count >= articles:
             break
         body = reader.stored_fields(docnum).get("body", "")
-        forms.update(t.original.lower() for t in analyzer(body, keeporiginal=True) if t.text == stem)
-    return min(forms, key=lambda form: (distance(typed, form), form)) if forms else None
+        forms.update(t.original for t in analyzer(body, keeporiginal=True) if t.text == stem)
+    if not forms:
+        return None
+    best = min(forms, key=lambda form: (distance(typed, form.lower()), form != form.lower(), form))
+    # As the articles write it when the user typed a capital ("Gaddafi"), else in lower case.
+    return best if typed[:1].isupper() and best[:1].isupper() else best.lower()
