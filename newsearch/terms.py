@@ -8,10 +8,11 @@ words as typed through the same functions, agrees with the index side.
 
 API
 - :func:`analyze` ``(text, kind="text", language=None) -> list[str]``: the
-  terms of ``text`` in the order a phrase must find them. A text that is one
-  hyphenated word gives its joined form (``"e-mail"`` -> ``["email"]``);
-  inside a longer text such a word gives its parts (``"e-mail address"`` ->
-  ``["e", "mail", "address"]``), which stand at consecutive positions.
+  terms of ``text`` in the order a phrase must find them, at consecutive
+  positions: a hyphenated word gives its parts (``"e-mail"`` -> ``["e",
+  "mail"]``: one word, so search it as a phrase, which also finds "e mail"),
+  whether alone or inside a longer text, so the words of a phrase can be
+  analysed one by one or together alike.
 - :func:`term_positions` ``(text, kind="text", language=None) -> {term: [positions]}``:
   the index side. Every part of a hyphenated word takes a position, and the
   joined form is indexed too, at the first part's position.
@@ -37,8 +38,11 @@ points and thousands commas in numbers (``3.5``, ``1,000``) and a percent sign
 after a number (3.5% -> ``3.5%``, indexed with ``3.5`` at the same position).
 A hyphen (-, U+2010, U+2011) joins too, but a hyphenated word is indexed
 both whole and in parts: "Anglo-Irish" -> ``angloirish`` + ``anglo``,
-``irish``; so "Irish" finds it, "e-mail" finds "email" and "e-mail", and a
-phrase "Anglo Irish agreement" finds "Anglo-Irish agreement". A final
+``irish``; so "Irish" finds it, "email" finds "e-mail" too, and "Anglo-Irish"
+and "Anglo Irish agreement" (phrases of the parts) find "Anglo-Irish
+agreement". (The joined form sits at the first part's position, so a phrase
+"send email" finds "send e-mail"; "e-mail" searched as typed, a phrase of its
+parts, does not find "email".) A final
 possessive 's is dropped ("Blair's" -> ``blair``, "O'Neill's" ->
 ``o'neill``). In French, Italian and Catalan text (and when stemming for
 those languages) an elided article is dropped ("l'Europe" -> ``europe``); in
@@ -248,9 +252,9 @@ class Analyzer:
             word = match.group()
             whole, parts = self.word(word)
             start, end = match.span()
-            # The joined form stands at the first part's position: in place of all the
-            # parts only when it is the whole text or there is a single part ("3.5%").
-            if whole is not None and (len(matches) == 1 or len(parts) == 1):
+            # The joined form stands at the first part's position: it can stand in for
+            # the parts only when there is a single part ("3.5%").
+            if whole is not None and len(parts) == 1:
                 parts = (whole,)
             for part in parts:
                 yield Token(part, pos, start, end, word)
@@ -333,8 +337,8 @@ def analyze(text: str, kind: str = "text", language: str | None = None) -> list[
     """The terms of ``text`` in the order a phrase must find them (query side).
 
     ``analyze("Blair's running")`` -> ``["blair", "run"]``;
-    ``analyze("U.S.")`` -> ``["us"]``; ``analyze("e-mail")`` -> ``["email"]``;
-    ``analyze("Anglo-Irish deal")`` -> ``["anglo", "irish", "deal"]``.
+    ``analyze("U.S.")`` -> ``["us"]``; ``analyze("e-mail")`` -> ``["e", "mail"]``;
+    ``analyze("3.5%")`` -> ``["3.5%"]``; ``analyze("Anglo-Irish deal")`` -> ``["anglo", "irish", "deal"]``.
     """
     return analyzer(kind, language).analyze(text)
 

@@ -61,7 +61,7 @@ def test_exact_kind_is_not_stemmed_but_folded():
         ("US", "the U.S. economy"),
         ("U.S.", "THE U.S . FIRST PROPOSED"),  # TIME's spacing
         ("e-mail", "send an e-mail"),
-        ("e-mail", "send an email"),
+        ("e-mail", "send an e mail"),
         ("email", "send an e-mail"),
         ("3.5%", "rates rose 3.5% in May"),
         ("3.5", "rates rose 3.5% in May"),
@@ -100,8 +100,9 @@ def test_words_kept_whole_do_not_match_their_pieces(query, text):
 
 def test_a_hyphenated_word_is_indexed_whole_and_in_parts():
     assert terms.term_positions("an Anglo-Irish deal") == {"an": [0], "angloirish": [1], "anglo": [1], "irish": [2], "deal": [3]}
-    assert terms.analyze("Anglo-Irish") == ["angloirish"]
+    assert terms.analyze("Anglo-Irish") == ["anglo", "irish"]  # a phrase of the parts, alone or not
     assert terms.analyze("Anglo-Irish deal") == ["anglo", "irish", "deal"]
+    assert terms.analyze("3.5%") == ["3.5%"]  # a single part: the whole stands in its place
 
 
 def test_stemming_follows_the_language():
@@ -187,7 +188,7 @@ def test_same_terms_on_pages_in_their_languages():
 
 def test_query_mode_gives_the_phrase_terms():
     analyzer = news_analyzer()
-    assert [t.text for t in analyzer("e-mail", mode="query")] == ["email"]
+    assert [t.text for t in analyzer("e-mail", mode="query")] == ["e", "mail"]
     assert [t.text for t in analyzer("Anglo-Irish deal", mode="query")] == ["anglo", "irish", "deal"]
     assert [t.text for t in analyzer("Häuser", mode="query", language="de")] == terms.analyze("Haus", language="de")
 
