@@ -40,11 +40,22 @@ def _schema():
     return build_schema()
 
 
-def analyse(fieldname: str, text: str) -> list[str]:
-    """The terms of ``text`` in a field, in order (positions are list indexes)."""
+def analyse(fieldname: str, text: str) -> list[tuple[str, ...]]:
+    """The terms at each position of ``text`` in a field (positions are list indexes).
+
+    Usually one term a position; a hyphenated word also has its joined form
+    at its first part's position ("e-mail": ``("email", "e"), ("mail",)``).
+    """
     if not text:
         return []
-    return [tok.text for tok in _schema()[fieldname].analyzer(text, mode="index")]
+    at: dict[int, list[str]] = {}
+    for tok in _schema()[fieldname].analyzer(text, mode="index", positions=True):
+        at.setdefault(tok.pos, []).append(tok.text)
+    return [tuple(at.get(pos, ())) for pos in range(max(at) + 1)] if at else []
+
+
+def _flat(terms: list[tuple[str, ...]]) -> list[str]:
+    return [x for at in terms for x in at]
 
 
 def analyse_query(fieldname: str, word: str) -> list[str]:
@@ -72,7 +83,7 @@ def indexed_title(article: Article) -> str:
 @dataclass
 class _Doc:
     article: Article
-    fields: dict[str, list[str]] = field(default_factory=dict)  # field -> terms in order
+    fields: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # field -> terms at each position
 
 
 def _doc(article: Article) -> _Doc:
@@ -103,7 +114,7 @@ class ReferenceEngine:
         return _match(node, doc, self._vocabulary)
 
     def _vocabulary(self, fieldname: str) -> set[str]:
-        return {term for d in self.docs.values() for term in d.fields.get(fieldname, ())}
+        return {term for d in self.docs.values() for term in _flat(d.fields.get(fieldname, []))}
 
     def matching(self, node: t.Node) -> list[_Doc]:
         return [doc for doc in self.docs.values() if self.matches(node, doc)]
@@ -143,10 +154,10 @@ class ReferenceEngine:
             average = (sum(lengths) / len(lengths)) if lengths else 1.0
             for word in words:
                 for term in analyse_query(fieldname, word):
-                    holders = [d for d in self.docs.values() if term in d.fields[fieldname]]
+                    holders = [d for d in self.docs.values() if term in _flat(d.fields[fieldname])]
                     idf = math.log(1 + (n - len(holders) + 0.5) / (len(holders) + 0.5))
                     for d in holders:
-                        tf = d.fields[fieldname].count(term)
+                        tf = _flat(d.fields[fieldname]).count(term)
                         norm = tf * 2.5 / (tf + 1.5 * (0.25 + 0.75 * len(d.fields[fieldname]) / (average or 1)))
                         scores[d.article.id] += weight * idf * norm
         return scores
@@ -196,13 +207,13 @@ class ReferenceEngine:
         if article_id not in self.docs:
             raise LookupError(article_id)
         me = self.docs[article_id]
-        mine = Counter(me.fields["body"])
+        mine = Counter(_flat(me.fields["body"]))
         fingerprint = me.article.signature[:FINGERPRINT_BYTES]
         scored = []
         for doc in self.docs.values():
             if doc is me or (any(fingerprint) and doc.article.signature[:FINGERPRINT_BYTES] == fingerprint):
                 continue
-            shared = sum(min(n, mine[x]) for x, n in Counter(doc.fields["body"]).items() if x in mine)
+            shared = sum(min(n, mine[x]) for x, n in Counter(_flat(doc.fields["body"])).items() if x in mine)
             if shared:
                 scored.append((shared, doc))
         scored.sort(key=lambda sd: (-sd[0], sd[1].article.id))
@@ -339,44 +350,44 @@ def _match_in_field(node: t.Node, name: str, doc: _Doc, vocabulary) -> bool:
     if isinstance(node, t.Phrase):
         wanted = [x for w in node.words for x in analyse_query(name, w)]
         if len(wanted) == 1:
-            return wanted[0] in terms
+            return wanted[0] in _flat(terms)
         return bool(wanted) and _contains(terms, wanted, node.slop)
     if isinstance(node, t.Wildcard):
         pattern = _wildcard(fold(node.pattern))
-        return any(pattern.fullmatch(x) for x in set(terms))
+        return any(pattern.fullmatch(x) for x in set(_flat(terms)))
     if isinstance(node, t.Fuzzy):
         wanted = analyse_query(name, node.text)
         if len(wanted) != 1:
             return False
-        return any(x[:1] == wanted[0][:1] and _edits(x, wanted[0]) <= node.distance for x in set(terms))
+        return any(x[:1] == wanted[0][:1] and _edits(x, wanted[0]) <= node.distance for x in set(_flat(terms)))
     if isinstance(node, t.Near):
         return _near(node, name, terms)
     raise TypeError(f"not a word node: {node!r}")
 
 
-def _contains(terms: list[str], wanted: list[str], slop: int) -> bool:
-    """``wanted`` in order in ``terms``, at most ``slop`` other terms between neighbours."""
+def _contains(terms: list[tuple[str, ...]], wanted: list[str], slop: int) -> bool:
+    """``wanted`` in order in ``terms``, at most ``slop`` other positions between neighbours."""
     if not wanted:
         return False
     if len(wanted) == 1:
-        return wanted[0] in terms
-    starts = [i for i, x in enumerate(terms) if x == wanted[0]]
+        return wanted[0] in _flat(terms)
+    starts = [i for i, at in enumerate(terms) if wanted[0] in at]
     for start in starts:
         if _chain(terms, wanted[1:], start, slop):
             return True
     return False
 
 
-def _chain(terms: list[str], rest: list[str], at: int, slop: int) -> bool:
+def _chain(terms: list[tuple[str, ...]], rest: list[str], at: int, slop: int) -> bool:
     if not rest:
         return True
     for j in range(at + 1, min(len(terms), at + 2 + slop)):
-        if terms[j] == rest[0] and _chain(terms, rest[1:], j, slop):
+        if rest[0] in terms[j] and _chain(terms, rest[1:], j, slop):
             return True
     return False
 
 
-def _near(node: t.Near, name: str, terms: list[str]) -> bool:
+def _near(node: t.Near, name: str, terms: list[tuple[str, ...]]) -> bool:
     """The tree's NEAR: clause by clause, each within ``distance`` words of the stretch matched so far."""
     covered: set[tuple[int, int]] | None = None
     for clause in node.clauses:
@@ -384,7 +395,11 @@ def _near(node: t.Near, name: str, terms: list[str]) -> bool:
         wanted = [x for w in words for x in analyse_query(name, w)]
         if not wanted:
             continue
-        where = {(i, i + len(wanted) - 1) for i in range(len(terms)) if terms[i : i + len(wanted)] == wanted}
+        where = {
+            (i, i + len(wanted) - 1)
+            for i in range(len(terms) - len(wanted) + 1)
+            if all(w in terms[i + k] for k, w in enumerate(wanted))
+        }
         if covered is None:
             covered = where
             continue
