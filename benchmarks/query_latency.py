@@ -48,12 +48,19 @@ print(json.dumps({"total": len(hits), "hits": out}))
 """
 
 
+def data_folder(index: Path) -> Path:
+    """The folder holding Whoosh's files (the index folder names its current one)."""
+    from newsearch.engines.whoosh import store
+
+    return store.current(index, str(index)).data
+
+
 def cold(index: Path, runs: int) -> tuple[float, float]:
     ours, minimal = [], []
     for _ in range(runs):
         for q in COLD_QUERIES:
             ours.append(run([PYTHON, "-m", "newsearch", "query", q, "--json", "--index", str(index)])["seconds"])
-            minimal.append(run([PYTHON, "-c", MINIMAL_SCRIPT, str(index), q])["seconds"])
+            minimal.append(run([PYTHON, "-c", MINIMAL_SCRIPT, str(data_folder(index)), q])["seconds"])
     return median(minimal), median(ours)
 
 

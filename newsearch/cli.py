@@ -5,7 +5,8 @@ use them, so ``newsearch --help`` and each command start quickly.
 
 Exit codes: 0 success (hits found); 1 a search found nothing; 2 usage error,
 malformed query, missing or incompatible index; 3 index locked by another run
-for longer than --wait; 70 internal error (a bug); 130 interrupted.
+for longer than --wait; 4 the index is damaged; 74 the system refused (disk
+full, no permission); 70 internal error (a bug); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -49,14 +50,43 @@ def handle_errors(command):
             sys.stderr.close()
             os._exit(0)
         except OSError as exc:  # a folder that cannot be created, a disk that is full, ...
-            where = f" ({exc.filename})" if exc.filename else ""
-            click.echo(f"newsearch: {(exc.strerror or str(exc)).lower()}{where}", err=True)
-            sys.exit(ExitCode.USAGE)
+            click.echo(f"newsearch: {system_message(exc)}", err=True)
+            sys.exit(ExitCode.SYSTEM)
+        except MemoryError:
+            click.echo("newsearch: out of memory", err=True)
+            sys.exit(ExitCode.SYSTEM)
+        except EOFError as exc:  # not Click's "Aborted!": an end of data nobody expected is a bug
+            raise RuntimeError(f"unexpected end of data ({exc})") from exc
         except KeyboardInterrupt:
             click.echo("newsearch: interrupted", err=True)
             sys.exit(ExitCode.INTERRUPTED)
 
     return wrapper
+
+
+def system_message(exc: OSError) -> str:
+    """One line for what the system refused, with what to do where that is clear."""
+    import errno
+
+    from newsearch.output.safe import display_path
+
+    where = f": {display_path(os.fsdecode(exc.filename))}" if exc.filename else ""
+    advice = {
+        errno.ENOSPC: " — free some space (the index keeps what was committed before the disk filled)",
+        errno.EDQUOT: " — free some space or raise the quota (the index keeps what was committed)",
+        errno.EACCES: " — check the permissions, or give --index a folder you may write to",
+        errno.EPERM: " — check the permissions, or give --index a folder you may write to",
+        errno.EROFS: " — give --index a folder on a writable disk",
+    }.get(exc.errno or 0, "")
+    return f"{(exc.strerror or str(exc)).lower()}{where}{advice}"
+
+
+def _seconds(_ctx, _param, value: float) -> float:
+    import math
+
+    if not math.isfinite(value) or value < 0:
+        raise click.BadParameter(f"{value!r} is not a number of seconds (0 or more)")
+    return value
 
 
 def _print_version(ctx, _param, value):
@@ -82,7 +112,7 @@ def cli():
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @index_option
 @click.option("--rebuild", is_flag=True, help="Start the index over from scratch.")
-@click.option("--wait", default=60.0, show_default=True, metavar="SECONDS", help="How long to wait for another indexing run to finish.")
+@click.option("--wait", default=60.0, show_default=True, metavar="SECONDS", callback=_seconds, help="How long to wait for another indexing run to finish.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N", help="Worker processes  [default: one per core; none for small jobs]")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -292,7 +322,52 @@ def serve_command(index_dir, host, port, open_browser):
     serve(index_dir, host, port, open_browser=open_browser, say=lambda line: click.echo(line, err=True))
 
 
+@cli.command("check")
+@index_option
+@click.option("--repair", is_flag=True, help="Mend a damaged index: rebuild it from the files it lists.")
+@click.option("--json", "as_json", is_flag=True, help="The findings as JSON.")
+@handle_errors
+def check_command(index_dir, repair, as_json):
+    """Check the index's files against what was written; with --repair, rebuild a damaged one.
+
+    Exit 0 when the index is intact (or was repaired), 4 when it is damaged.
+    """
+    from newsearch.indexing.repair import check_index
+    from newsearch.output.progress import index_progress
+
+    progress = index_progress(as_json) if repair else None
+    try:
+        report = check_index(index_dir, repair=repair, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    if as_json:
+        from newsearch.output.jsonout import write_json
+
+        write_json(report.to_dict())
+    else:
+        from newsearch.output import terminal
+
+        terminal.print_check(report)
+    sys.exit(ExitCode.OK if report.healthy else ExitCode.DAMAGED)
+
+
+def _usable_streams() -> None:
+    """Output that cannot fail on the environment: a closed stdout or stderr (``>&-``) goes nowhere,
+    and characters the terminal's encoding lacks (PYTHONIOENCODING=ascii) are written as escapes."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (lives as long as the process)
+        elif hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
 def main() -> None:
+    _usable_streams()
     try:
         cli(prog_name="newsearch")
     except Exception as exc:  # a bug, not the user's doing: one line unless debugging

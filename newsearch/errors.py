@@ -10,6 +10,8 @@ class ExitCode(IntEnum):
     NO_HITS = 1  # like grep: the search ran and found nothing
     USAGE = 2  # bad arguments, malformed query, missing or incompatible index
     LOCKED = 3  # another indexing run held the index for longer than --wait
+    DAMAGED = 4  # the index files are damaged (``newsearch check`` says which; ``--repair`` rebuilds)
+    SYSTEM = 74  # the system refused: disk full, no permission, read-only file system (EX_IOERR)
     INTERNAL = 70  # a bug in newsearch (EX_SOFTWARE)
     INTERRUPTED = 130  # Ctrl-C
 
@@ -30,6 +32,17 @@ class IndexIncompatible(NewsearchError):
 
 class IndexLocked(NewsearchError):
     exit_code = ExitCode.LOCKED
+
+
+class IndexDamaged(NewsearchError):
+    """Index files that are missing, cut short or changed since newsearch wrote them."""
+
+    exit_code = ExitCode.DAMAGED
+    what = ""  # the damage alone, without the advice
+
+
+class NotAnIndex(NewsearchError):
+    """A folder given as the index that holds other things: newsearch never writes into it."""
 
 
 class BadQuery(NewsearchError):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import corpus
-from newsearch.engines.whoosh import store
+from newsearch.engines.whoosh import generations, store
 from newsearch.indexing import files as filestore
 from newsearch.indexing.run import index_paths
 
@@ -38,9 +38,8 @@ def reuters_slice(path: Path, records: int) -> Path:
 
 def stored(index: Path) -> dict[str, dict]:
     """Every stored article by id; fails on duplicate ids."""
-    from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    ix = store.open_for_reading(index)[0]
     with ix.searcher() as searcher:
         docs = list(searcher.all_stored_fields())
     by_id = {doc["id"]: doc for doc in docs}
@@ -49,10 +48,9 @@ def stored(index: Path) -> dict[str, dict]:
 
 
 def ids_matching(index: Path, word: str) -> set[str]:
-    from whoosh import index as whoosh_index
     from whoosh.qparser import QueryParser
 
-    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    ix = store.open_for_reading(index)[0]
     with ix.searcher() as searcher:
         query = QueryParser("body", ix.schema).parse(word)
         return {hit["id"] for hit in searcher.search(query, limit=None)}
@@ -129,7 +127,7 @@ def test_touched_file_is_hashed_not_reindexed(news, tmp_path, monkeypatch):
     report = index_paths([news], index)
     assert (report.added, report.updated, report.unchanged) == (0, 0, 15)
     # the new mtime is remembered: the next run does not even hash it
-    manifest = store.load_manifest(index)
+    manifest = generations.manifest_of(index)
     assert manifest[str(touched.resolve())].mtime_ns == stat.st_mtime_ns + 5_000_000_000
 
 
@@ -183,11 +181,19 @@ def test_record_file_grows_and_shrinks(tmp_path):
     assert shrunk.removed > 0 and len(stored(index)) == count - shrunk.removed == shrunk.updated
 
 
-def test_lost_manifest_leaves_no_duplicates(news, tmp_path):
-    """A run killed between a commit and the manifest save: the next run re-indexes without duplicates."""
+def test_lost_manifest_is_named_and_repaired_without_duplicates(news, tmp_path):
+    """The list of indexed files is written with each commit, never apart from it: losing it is damage,
+    named as such; a repair re-reads the files the articles came from, without duplicates."""
+    from newsearch.errors import IndexDamaged
+    from newsearch.indexing.repair import check_index
+
     index = tmp_path / "index"
     index_paths([news], index)
-    (index / store.MANIFEST_NAME).unlink()
-    report = index_paths([news], index)
-    assert report.added == 15
+    for manifest in store.current(index, str(index)).data.glob("newsearch-files.*.json"):
+        manifest.unlink()
+    with pytest.raises(IndexDamaged, match="list of indexed files"):
+        index_paths([news], index)
+    report = check_index(index, repair=True)
+    assert report.problems and report.healthy and report.rebuild.added == 15
     assert len(stored(index)) == 15
+    assert index_paths([news], index).unchanged == 15

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from newsearch.engines.whoosh import store
+
 from conftest import REPO
 from newsearch.indexing import run as indexing
 from newsearch.indexing import tasks as indexing_tasks
@@ -23,11 +25,10 @@ QUERIES = ["oil prices", "bank rate", "election", "football club", "mobile phone
 
 def search_all(index: Path) -> dict[str, list[tuple[str, float]]]:
     """Every hit of each query, with its BM25F score (ties may come in any order)."""
-    from whoosh import index as whoosh_index
     from whoosh import scoring
     from whoosh.qparser import MultifieldParser, OrGroup
 
-    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    ix = store.open_for_reading(index)[0]
     parser = MultifieldParser(["title", "body"], ix.schema, group=OrGroup)
     with ix.searcher(weighting=scoring.BM25F()) as searcher:
         return {

@@ -6,16 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from newsearch.engines.whoosh import writer
+from newsearch.engines.whoosh import store, writer
 from newsearch.indexing.run import index_paths
 from test_incremental import bbc_slice, reuters_slice
 
 
-def segment_files(index: Path) -> list[tuple[str, bytes]]:
-    """(extension, bytes) of every file inside every segment, in segment order."""
+def open_index(folder: Path):
+    """The Whoosh index of a newsearch index folder, or of a folder Whoosh wrote itself."""
     from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    if (folder / store.META_NAME).exists():
+        return store.open_for_reading(folder)[0]
+    return whoosh_index.open_dir(str(folder), indexname="articles")
+
+
+def segment_files(index: Path) -> list[tuple[str, bytes]]:
+    """(extension, bytes) of every file inside every segment, in segment order."""
+
+    ix = open_index(index)
     files = []
     for segment in ix._segments():
         storage = segment.open_compound_file(ix.storage)
@@ -37,9 +45,8 @@ def corpus_dir(tmp_path_factory):
 
 def all_postings(index: Path) -> dict:
     """Every term's statistics and postings (docnum, weight, value), as Whoosh reads them."""
-    from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    ix = open_index(index)
     found = {}
     with ix.reader() as reader:
         for fieldname, btext in reader.all_terms():
@@ -56,9 +63,8 @@ def all_postings(index: Path) -> dict:
 
 def postings_by_id(index: Path) -> dict:
     """all_postings with article ids for docnums: the same whatever order articles were added in."""
-    from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    ix = open_index(index)
     with ix.reader() as reader:
         ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
     return {
@@ -94,16 +100,15 @@ def test_newer_pickle_protocol_reads_back_the_same_postings(corpus_dir, tmp_path
     expected = all_postings(whoosh)
     assert len(expected) > 10_000
     assert all_postings(fast) == expected
-    assert sum(path.stat().st_size for path in fast.iterdir()) < sum(path.stat().st_size for path in whoosh.iterdir())
+    assert sum(path.stat().st_size for path in fast.rglob("*")) < sum(path.stat().st_size for path in whoosh.rglob("*"))
 
 
 def test_long_posting_lists_read_back_whole(corpus_dir, tmp_path):
     """A term in every Reuters record spans many blocks; every posting reads back."""
-    from whoosh import index as whoosh_index
 
     index = tmp_path / "index"
     index_paths([corpus_dir], index, jobs=1)
-    ix = whoosh_index.open_dir(str(index), indexname="articles")
+    ix = store.open_for_reading(index)[0]
     with ix.searcher() as searcher:
         reader = searcher.reader()
         docs = list(reader.postings("body", "the").all_ids())

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SEEDS, corpus, invoke
+from newsearch.durable import read_signed_json, signed_json
 from newsearch.engines.whoosh import store
 
 
@@ -144,9 +145,9 @@ def test_incompatible_index_asks_for_rebuild(tmp_path, runner):
     index = tmp_path / "index"
     assert invoke(runner, "index", SEEDS, "--index", index).exit_code == 0
     meta = index / "newsearch-meta.json"
-    data = json.loads(meta.read_text())
+    data = read_signed_json(meta)
     data["schema_version"] = -1
-    meta.write_text(json.dumps(data))
+    meta.write_bytes(signed_json(data))  # (a meta file changed by anyone else is damage, not a version)
     for args in (("query", "Blinken"), ("index", SEEDS)):
         result = invoke(runner, *args, "--index", index)
         assert result.exit_code == 2 and "--rebuild" in result.stderr, args
@@ -177,7 +178,7 @@ def archive_copy(tmp_path_factory):
 def _wait_for_progress(process: subprocess.Popen, index: Path, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and process.poll() is None:
-        if any(index.glob("*.seg")) or any(index.glob("_articles_*")) or (index / "newsearch-meta.json").exists():
+        if any(index.glob("*/*.seg")) or any(index.glob("*/newsearch-files.*.json")):
             time.sleep(0.5)
             return
         time.sleep(0.05)

@@ -61,6 +61,16 @@ class DateCounts:
     total: int
 
 
+@dataclass
+class Health:
+    """What a check of an index's files found (``newsearch check``)."""
+
+    problems: list[str]  # one line each; empty: nothing damaged
+    articles: int | None = None  # as the index's own records count them
+    files: int | None = None  # files indexed
+    sources: list[str] = field(default_factory=list)  # the files it was built from: what a repair re-reads
+
+
 @runtime_checkable
 class ArticleSink(Protocol):
     """Takes the articles of an indexing run, in this process or in a worker process."""
@@ -85,6 +95,10 @@ class EngineWriter(Protocol):
     Nothing is visible to readers before :meth:`commit`; a commit makes the
     added parts, the deletions since the last commit and the new manifest
     visible together, so a run killed at any point leaves the last commit.
+
+    A ``rebuild`` writer may fill a new index beside the old one, which
+    readers keep seeing until :meth:`close` after a clean :meth:`commit`
+    (no :meth:`cancel` since): then the new one replaces it.
     """
 
     fresh: bool  # the index held nothing when the writer opened: no deletes needed
@@ -158,3 +172,15 @@ class Engine(Protocol):
 
     def close(self) -> None:
         """Free what the engine holds (files, connections)."""
+
+
+@runtime_checkable
+class Checkable(Protocol):
+    """An engine whose files newsearch can check and mend (``newsearch check``); optional."""
+
+    def verify(self) -> Health:
+        """Check the index's files against what was written (checksums, sizes, presence)."""
+
+    def restore(self) -> str | None:
+        """Mend damage that needs no re-reading of articles (say, a lost pointer to intact data):
+        what was done, or None when that cannot help."""

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from newsearch import crashpoints
 from newsearch.engines.base import EngineWriter
 from newsearch.indexing import files as filestore
 from newsearch.indexing.tasks import Pending, TaskResult, os_reason, plan_tasks
@@ -63,6 +64,9 @@ def index_paths(
         try:
             run = IndexRun(writer, list(paths), exclude=engine.folder, progress=progress)
             report = run.run(jobs=jobs, start_method=start_method)
+            if rebuild and not report.files and report.skipped:  # a mistyped path must not empty the index
+                writer.cancel()
+                report.notes.append("nothing found to rebuild from: the index was left as it was")
         finally:
             writer.close()
     finally:
@@ -186,6 +190,7 @@ class IndexRun:
             else:
                 self._take_indexed(result, entry)
             entry.tasks -= 1
+            crashpoints.reached("task:done")
             if entry.tasks == 0:
                 self._settle(result.path, self.pending.pop(result.path))
                 self.status.files_done += 1

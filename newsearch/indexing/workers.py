@@ -14,6 +14,7 @@ import signal
 from collections.abc import Callable
 
 from newsearch.engines.base import ArticleSink
+from newsearch.errors import ExitCode, NewsearchError
 from newsearch.indexing.tasks import TaskResult, run_task
 
 
@@ -72,7 +73,10 @@ def _worker_main(open_sink: Callable[[], ArticleSink], tasks, results, parent: i
                 sink.check()
                 results.put((task_id, done, None))
         except BaseException as exc:  # reported to the parent, which stops the run
-            results.put((task_id, None, f"{type(exc).__name__}: {exc}"))
+            # What the system refused (a full disk) is raised again as itself in the parent, to be
+            # reported as such; anything else is a bug, reported by name.
+            system = isinstance(exc, (OSError, MemoryError))
+            results.put((task_id, None, exc if system else f"{type(exc).__name__}: {exc}"))
 
 
 def _die_with_parent(parent: int) -> None:
@@ -89,6 +93,19 @@ def _die_with_parent(parent: int) -> None:
         pass
     if os.getppid() != parent:
         os._exit(1)
+
+
+class WorkerDied(NewsearchError):
+    """A worker process was killed (by the system, most often for memory): the run stops, commits kept."""
+
+    exit_code = ExitCode.SYSTEM
+
+    def __init__(self, exitcode: int | None):
+        how = f"killed by signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
+        super().__init__(
+            f"an indexing worker process died ({how}; out of memory?) — what was committed is kept;"
+            " run again, perhaps with fewer --jobs"
+        )
 
 
 class PoolRunner:
@@ -141,8 +158,10 @@ class PoolRunner:
             except queue.Empty:
                 dead = [p for p in self.procs if not p.is_alive()]
                 if dead:
-                    raise RuntimeError(f"an indexing worker died (exit code {dead[0].exitcode})") from None
+                    raise WorkerDied(dead[0].exitcode)
                 continue
+            if isinstance(error, BaseException):
+                raise error
             if error:
                 raise RuntimeError(f"an indexing worker failed: {error}")
             self.load[self.owner.pop(task_id)] -= 1

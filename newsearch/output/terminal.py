@@ -8,14 +8,31 @@ bidi overrides — are shown as visible escapes before anything is printed.
 
 from __future__ import annotations
 
+import os
+
 from newsearch.output.safe import display_path, inert, one_line
 
 
 def console(stderr: bool = False):
+    import shutil
+
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            """The reader went away (``| head``): stop quietly, with success, like other Unix tools."""
+            self.quiet = True
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self.file.fileno())  # no second error at exit
+            except (OSError, ValueError, AttributeError):
+                pass
+            raise SystemExit(0)
+
     # markup/emoji/highlight off: nothing in article text is interpreted.
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+    out = _Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+    if out.width < 20:  # COLUMNS=0 or nonsense: the terminal's width, or 80
+        out.width = max(20, shutil.get_terminal_size((80, 24)).columns)
+    return out
 
 
 def print_results(result, out=None) -> None:
@@ -63,7 +80,7 @@ def _print_hit(out, hit) -> None:
     if hit.duplicates:
         also = ", ".join(one_line(d.get("source") or display_path(d.get("path", ""))) for d in hit.duplicates)
         details.append(f"also in: {also}\n", style="dim")
-    details.append(f"{hit.id}  {display_path(inert(hit.path))}", style="dim")
+    details.append(f"{inert(hit.id)}  {display_path(hit.path)}", style="dim")
     _print_indented(out, details)
 
 
@@ -129,7 +146,7 @@ def print_skips(skips, out=None) -> None:
     out = out or console(stderr=True)
     for skip in skips:
         # One line per skip, never wrapped: people grep these.
-        out.print(Text(f"skipped {display_path(inert(skip.path))}: {inert(skip.reason)}", style="yellow"), soft_wrap=True)
+        out.print(Text(f"skipped {display_path(skip.path)}: {one_line(skip.reason)}", style="yellow"), soft_wrap=True)
 
 
 def print_stats(stats, out=None) -> None:
@@ -169,3 +186,30 @@ def print_timeline(timeline, out=None) -> None:
     for bucket, count in timeline.counts.items():
         bar = "█" * round(width * count / peak) if count else ""
         out.print(Text.assemble(f"{bucket:>10} ", (f"{count:>7,} ", "bold"), (bar, "cyan")))
+
+
+def print_check(report, out=None) -> None:
+    """The findings of ``newsearch check`` (and what ``--repair`` did)."""
+    from rich.text import Text
+
+    out = out or console()
+    where = display_path(report.index)
+    for action in report.actions:
+        out.print(Text(f"repair: {one_line(action)}"))
+    if report.missing:
+        out.print(Text(f"repair: {len(report.missing):,} listed files no longer exist and were left out"))
+    problems = report.remaining if report.repaired else report.problems
+    if report.repaired and report.problems:
+        out.print(Text(f"found {len(report.problems):,} problems before the repair:"))
+        for problem in report.problems:
+            out.print(Text(f"  {one_line(problem)}"), soft_wrap=True)
+    if not problems:
+        size = f": {report.articles:,} articles" if report.articles is not None else ""
+        files = f" from {report.files:,} files" if report.files is not None else ""
+        out.print(Text(f"the index at {where} is intact{size}{files}", style="bold green"), soft_wrap=True)
+        return
+    out.print(Text(f"the index at {where} is damaged:", style="bold red"), soft_wrap=True)
+    for problem in problems:
+        out.print(Text(f"  {one_line(problem)}"), soft_wrap=True)
+    if not report.repaired:
+        out.print(Text(f"`newsearch check --repair --index {where}` rebuilds it from the files it was made of"), soft_wrap=True)

@@ -8,6 +8,7 @@ leaves is article ids, copy signatures and Articles.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -16,16 +17,39 @@ from pathlib import Path
 
 from newsearch import buckets
 from newsearch.deadline import Deadline, DeadlineExceeded
-from newsearch.engines.base import DateCounts, Ranked, Ranking
+from newsearch.engines.base import DateCounts, Health, Ranked, Ranking
 from newsearch.engines.whoosh import reading, store
 from newsearch.engines.whoosh.columns import column
 from newsearch.engines.whoosh.compile import NO_DATE, Compiled, compile_tree
-from newsearch.engines.whoosh.documents import stored_article
+from newsearch.engines.whoosh.documents import path_term, stored_article
+from newsearch.errors import NewsearchError
 from newsearch.models import Article, Stats
 from newsearch.query import tree as t
 
 FACET_COLUMNS = {"source": "source_key"}  # facet name -> indexed column
 _TEXT_FIELDS = ("title", "body")
+
+
+def _reading(method):
+    """Index files that cannot be read are named as damage (when a check confirms it), never a traceback."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (NewsearchError, DeadlineExceeded, UnknownArticle):
+            raise
+        except Exception as exc:
+            damage = self._damage(exc)
+            if damage is exc:
+                raise
+            raise damage from exc
+
+    return guarded
+
+
+class UnknownArticle(LookupError):
+    """``similar`` of an id the index does not hold."""
 
 
 class WhooshEngine:
@@ -35,7 +59,7 @@ class WhooshEngine:
         self.folder = folder.resolve()
         self.location = shown
         self._searcher = None
-        self._created = None
+        self._key: tuple | None = None  # which data folder the searcher reads (changes with a rebuild)
         self._checked_for: Deadline | None = None  # the request the searcher was last checked fresh for
         self._compiled: tuple | None = None  # (deadline, searcher, tree, Compiled) of the last compile
 
@@ -46,8 +70,8 @@ class WhooshEngine:
         fixes.apply()
         folder = Path(spec)
         engine = cls(folder, os.fspath(spec))
-        if not create:
-            store.open_for_reading(folder, shown=engine.location)  # IndexMissing / IndexIncompatible now, not at the first query
+        if not create:  # IndexMissing / IndexIncompatible / IndexDamaged now, not at the first query
+            store.open_for_reading(folder, shown=engine.location)
         return engine
 
     # --- searcher ------------------------------------------------------------------
@@ -60,22 +84,35 @@ class WhooshEngine:
         if deadline is not None and deadline is self._checked_for and self._searcher is not None:
             return self._searcher
         self._checked_for = deadline
-        created = store.read_meta(self.folder).get("created")
         searcher = self._searcher
         if searcher is not None:
             try:
-                if created == self._created and searcher.up_to_date():
+                if store.current(self.folder, self.location).key == self._key and searcher.up_to_date():
                     return searcher
+            except NewsearchError:
+                raise
             except Exception:  # the index was replaced or removed: open it afresh
                 pass
             searcher.close()
             self._searcher = None
         from newsearch.engines.whoosh.ranking import weighting
 
-        ix = store.open_for_reading(self.folder, shown=self.location)
-        self._searcher = ix.searcher(weighting=weighting())
-        self._created = created
+        ix, state = store.open_for_reading(self.folder, shown=self.location)
+        try:
+            self._searcher = ix.searcher(weighting=weighting())
+        except (PermissionError, MemoryError):
+            raise
+        except Exception as exc:  # a segment file cut short, missing or garbled
+            raise self._damage(exc) from exc
+        self._key = state.key
         return self._searcher
+
+    def _damage(self, exc: BaseException) -> BaseException:
+        """The IndexDamaged naming what a check finds, or ``exc`` itself when the files check out (a bug)."""
+        from newsearch.engines.whoosh.verify import verify
+
+        problems = verify(self.folder, self.location).problems
+        return store.damaged(self.location, problems[0]) if problems else exc
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -84,6 +121,7 @@ class WhooshEngine:
 
     # --- ranking -------------------------------------------------------------------
 
+    @_reading
     def rank(self, query: t.Node, *, sort: str = "relevance", depth: int = 10, count: bool = False,
              deadline: Deadline) -> Ranking:
         searcher = self.searcher(deadline)
@@ -125,6 +163,7 @@ class WhooshEngine:
             out.append(Ranked(article_id, float(score or 0.0), bytes(signatures[docnum])))
         return out
 
+    @_reading
     def count(self, query: t.Node, *, deadline: Deadline) -> int:
         searcher = self.searcher(deadline)
         compiled = self._compile(searcher, query, deadline)
@@ -148,6 +187,7 @@ class WhooshEngine:
 
     # --- articles ------------------------------------------------------------------
 
+    @_reading
     def articles(self, ids: Sequence[str]) -> list[Article | None]:
         searcher = self._searcher or self.searcher()  # (the ids come from a ranking on this searcher)
         known = {v: k for k, v in _id_cache(searcher).items()}
@@ -159,17 +199,33 @@ class WhooshEngine:
             out.append(None if docnum is None else stored_article(searcher.stored_fields(docnum)))
         return out
 
+    @_reading
     def find(self, id_or_path: str) -> Article | None:
         searcher = self.searcher()
         stored = searcher.document(id=id_or_path)
         if stored is None:
-            stored = searcher.document(path=os.path.abspath(id_or_path))
+            stored = searcher.document(path=path_term(os.path.abspath(id_or_path)))
         return None if stored is None else stored_article(stored)
 
     def iter_articles(self) -> Iterator[Article]:
-        for stored in self.searcher().all_stored_fields():
-            yield stored_article(stored)
+        """Every readable article; those whose stored block is damaged are left out, and named at the end
+        (IndexDamaged after the last good one), so an export of a damaged index saves what can be saved."""
+        reader = self.searcher().reader()
+        unreadable = 0
+        for leaf, _offset in reader.leaf_readers():
+            for docnum in range(leaf.doc_count_all()):
+                try:
+                    if leaf.is_deleted(docnum):
+                        continue
+                    article = stored_article(leaf.stored_fields(docnum))
+                except Exception:  # a damaged block: the documents around it may still read
+                    unreadable += 1
+                    continue
+                yield article
+        if unreadable:
+            raise store.damaged(self.location, f"{unreadable:,} articles could not be read and were left out")
 
+    @_reading
     def body_term(self, word: str) -> str | None:
         searcher = self._searcher or self.searcher()  # (called per word of a snippet: no refresh check)
         tokens = [tok.text for tok in searcher.schema["body"].analyzer(word)]
@@ -177,6 +233,7 @@ class WhooshEngine:
 
     # --- facets, dates, suggestions, similar ------------------------------------------
 
+    @_reading
     def facets(self, query: t.Node, names: Sequence[str], *, deadline: Deadline) -> dict[str, dict[str, int]]:
         searcher = self.searcher(deadline)
         compiled = self._compile(searcher, query, deadline)
@@ -189,6 +246,7 @@ class WhooshEngine:
             out[name] = _labelled(searcher, name, counts, example)
         return out
 
+    @_reading
     def dates(self, query: t.Node, *, interval: str | None, deadline: Deadline) -> DateCounts:
         from whoosh.util.times import long_to_datetime
 
@@ -203,27 +261,29 @@ class WhooshEngine:
         counts = Counter(buckets.bucket_start(day, interval) for day in days)
         return DateCounts(interval=interval, counts=dict(counts), undated=len(raws) - len(days), total=len(raws))
 
+    @_reading
     def suggest(self, words: Sequence[str], *, few_hits: bool, deadline: Deadline) -> dict[str, str]:
         from newsearch.engines.whoosh.suggest import corrections
 
         return corrections(self.searcher(deadline), words, few_hits=few_hits, deadline=deadline)
 
+    @_reading
     def similar(self, article_id: str, *, limit: int, deadline: Deadline) -> Ranking:
         from newsearch.engines.whoosh.similar import similar_documents
 
         searcher = self.searcher(deadline)
         docnum = searcher.document_number(id=article_id)
         if docnum is None:
-            raise LookupError(article_id)
+            raise UnknownArticle(article_id)
         ranked, total, terms = similar_documents(searcher, docnum, limit=limit, deadline=deadline)
         return Ranking(hits=self._ranked(searcher, ranked), complete=len(ranked) >= total, total=total, terms=frozenset(terms))
 
     # --- stats and writing ---------------------------------------------------------------
 
+    @_reading
     def stats(self) -> Stats:
-        from whoosh.util.times import long_to_datetime
-
         from whoosh import query as wq
+        from whoosh.util.times import long_to_datetime
 
         searcher = self.searcher()
         everything = Compiled(query=wq.Every())
@@ -233,8 +293,8 @@ class WhooshEngine:
         known = [raw for raw in raws if raw != NO_DATE]
         first = long_to_datetime(min(known)) if known else None
         last = long_to_datetime(max(known)) if known else None
-        size = sum(p.stat().st_size for p in self.folder.iterdir() if p.is_file())
-        updated = store.read_meta(self.folder).get("updated")
+        size = sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
+        updated = _last_commit_time(searcher)
         return Stats(
             articles=searcher.doc_count(),
             sources=_labelled(searcher, "source", counts, example),
@@ -246,11 +306,36 @@ class WhooshEngine:
             path=str(self.folder),
         )
 
+    def verify(self) -> Health:
+        from newsearch.engines.whoosh.verify import verify
+
+        self.close()
+        return verify(self.folder, self.location)
+
+    def restore(self) -> str | None:
+        from newsearch.engines.whoosh import verify
+        from newsearch.engines.whoosh.writing import acquire_lock
+
+        self.close()
+        lock = acquire_lock(self.folder, 60.0, None)
+        try:
+            return verify.restore(self.folder, self.location)
+        finally:
+            lock.release()
+
     def open_writer(self, *, rebuild: bool = False, wait: float = 60.0, on_wait: Callable[[], None] | None = None):
         from newsearch.engines.whoosh.writing import open_writer
 
         self.close()  # a rebuild replaces the files a searcher would hold
-        return open_writer(self.folder, rebuild=rebuild, wait=wait, on_wait=on_wait)
+        return open_writer(self.folder, self.location, rebuild=rebuild, wait=wait, on_wait=on_wait)
+
+
+def _last_commit_time(searcher) -> float | None:
+    """When the searcher's commit was made (its table of contents was written)."""
+    try:
+        return searcher._ix.last_modified()
+    except (AttributeError, OSError):
+        return None
 
 
 def _id_cache(searcher) -> dict[int, str]:
