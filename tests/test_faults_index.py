@@ -253,6 +253,17 @@ def test_an_index_is_never_made_in_a_folder_that_holds_other_things(tmp_path):
     assert cli("index", SEEDS, "--index", empty).returncode == 0
 
 
+def test_a_folder_with_only_a_placeholder_counts_as_empty(tmp_path):
+    """The repository's own index/ holds a .gitkeep: the README's first command indexes into it."""
+    folder = tmp_path / "index"
+    folder.mkdir()
+    (folder / ".gitkeep").write_text("", "utf-8")
+    result = cli("index", SEEDS, "--index", folder)
+    assert result.returncode == 0, result.stderr
+    assert (folder / ".gitkeep").exists()
+    assert cli("query", "Blinken", "--index", folder, "--json").returncode == 0
+
+
 @pytest.mark.parametrize("wait", ["nan", "-1", "inf"])
 def test_wait_must_be_a_number_of_seconds(tmp_path, wait):
     result = cli("index", SEEDS, "--index", tmp_path / "index", "--wait", wait)

@@ -168,11 +168,22 @@ def looks_like_index(index_dir: Path) -> bool:
     return any(name in (META_NAME, LOCK_NAME) or _DATA.match(name) or _LEGACY.match(name) for name in names)
 
 
+def _holds_user_files(index_dir: Path) -> bool:
+    """Whether the folder holds anything but hidden entries.
+
+    Hidden entries (``.gitkeep``, ``.DS_Store``, a ``.nfs…`` leftover) are what
+    version control, file browsers and network file systems leave in folders
+    that are empty to their users; newsearch only ever removes files and
+    folders it named itself, so writing beside them is safe.
+    """
+    return any(not entry.name.startswith(".") for entry in index_dir.iterdir())
+
+
 def prepare_folder(index_dir: Path, shown: str) -> None:
     """Make sure newsearch may write here: a new or empty folder, or an index; creates it."""
     if index_dir.exists() and not index_dir.is_dir():
         raise NotAnIndex(f"{shown} is a file, not an index folder — give --index a folder")
-    if index_dir.is_dir() and any(index_dir.iterdir()) and not looks_like_index(index_dir):
+    if index_dir.is_dir() and _holds_user_files(index_dir) and not looks_like_index(index_dir):
         raise NotAnIndex(
             f"{shown} is not empty and holds no newsearch index; newsearch writes only into a new or"
             " empty folder or an index it made — give --index another folder"
