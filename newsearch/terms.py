@@ -70,7 +70,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
+import Stemmer  # PyStemmer ships no type hints (mypy: ignore_missing_imports)
 
 # --------------------------------------------------------------------- tokens
 

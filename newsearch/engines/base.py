@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from newsearch.deadline import Deadline
@@ -131,6 +132,10 @@ class Engine(Protocol):
     """One index, for reading (and, through :meth:`open_writer`, writing)."""
 
     location: str  # the folder or URL, as the user gave it
+
+    @property
+    def folder(self) -> Path | None:
+        """The local folder the index lives in (never indexed as articles); None for a server."""
 
     def rank(self, query: Node, *, sort: str = "relevance", depth: int = 10, count: bool = False,
              deadline: Deadline) -> Ranking:

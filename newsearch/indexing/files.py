@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
-from newsearch.models import Skip
 from newsearch.ingest import is_supported
+from newsearch.models import Skip
 
 
 def file_id(path: str) -> str:

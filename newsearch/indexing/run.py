@@ -24,12 +24,16 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsearch import crashpoints
 from newsearch.engines.base import EngineWriter
 from newsearch.indexing import files as filestore
 from newsearch.indexing.tasks import Pending, TaskResult, os_reason, plan_tasks
 from newsearch.models import FileState, IndexProgress, IndexReport, Skip
+
+if TYPE_CHECKING:
+    from newsearch.indexing.workers import InlineRunner, PoolRunner
 
 COMMIT_EVERY_ARTICLES = 50_000
 COMMIT_EVERY_SECONDS = 60.0
@@ -93,7 +97,7 @@ class IndexRun:
         self.finished: dict[str, FileState | None] = {}  # manifest changes awaiting a commit
         self.uncommitted = 0  # articles added since the last commit
         self.last_commit = time.monotonic()
-        self.runner = None
+        self.runner: InlineRunner | PoolRunner | None = None
 
     def run(self, *, jobs: int | None = None, start_method: str | None = None) -> IndexReport:
         from newsearch.indexing.workers import InlineRunner, PoolRunner
@@ -146,7 +150,7 @@ class IndexRun:
 
     def _index(self, work) -> None:
         self._progress()
-        runner = self.runner
+        runner = self._runner()
         for kind, payload in plan_tasks(work, self.pending, self.finished, self.report, self.writer.delete_path):
             while runner.outstanding >= runner.capacity:
                 self.take(runner.wait_one())
@@ -156,6 +160,10 @@ class IndexRun:
         self._remove_missing()
         self.commit()
         runner.close()
+
+    def _runner(self) -> InlineRunner | PoolRunner:
+        assert self.runner is not None, "run() starts the runner before indexing"
+        return self.runner
 
     def _remove_missing(self) -> None:
         """Articles of files gone from the folders being indexed are removed."""
@@ -167,7 +175,7 @@ class IndexRun:
 
     def commit(self) -> None:
         """Everything the workers made so far, the deletions and the manifest, in one commit."""
-        parts = self.runner.flush(self.take)
+        parts = self._runner().flush(self.take)
         self._progress("committing")
         for path, state in self.finished.items():
             if state is None:

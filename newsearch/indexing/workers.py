@@ -12,6 +12,7 @@ import os
 import queue
 import signal
 from collections.abc import Callable
+from typing import Any
 
 from newsearch.engines.base import ArticleSink
 from newsearch.errors import ExitCode, NewsearchError
@@ -119,7 +120,7 @@ class PoolRunner:
             # fork is quickest, but unsafe once threads run (Rich's refresh thread): use spawn then.
             methods = multiprocessing.get_all_start_methods()
             start_method = "fork" if "fork" in methods and threading.active_count() == 1 else "spawn"
-        ctx = multiprocessing.get_context(start_method)
+        ctx: Any = multiprocessing.get_context(start_method)  # typeshed's BaseContext lacks Process
         self.capacity = jobs * 2
         self.results = ctx.Queue()
         self.queues = []
@@ -151,14 +152,14 @@ class PoolRunner:
     def submit(self, kind: str, payload) -> None:
         self._send(min(range(len(self.load)), key=self.load.__getitem__), kind, payload)
 
-    def _receive(self) -> tuple[int, object]:
+    def _receive(self) -> tuple[int, Any]:
         while True:
             try:
                 task_id, value, error = self.results.get(timeout=0.5)
             except queue.Empty:
                 dead = [p for p in self.procs if not p.is_alive()]
                 if dead:
-                    raise WorkerDied(dead[0].exitcode)
+                    raise WorkerDied(dead[0].exitcode) from None
                 continue
             if isinstance(error, BaseException):
                 raise error
@@ -179,7 +180,7 @@ class PoolRunner:
         theirs; task results arriving meanwhile go to ``take``.
         """
         flushes = {self._send(worker, "flush", None) for worker in range(len(self.procs))}
-        segments = []
+        segments: list = []
         while self.outstanding:
             task_id, value = self._receive()
             if task_id in flushes:

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
-from datetime import datetime, timedelta, timezone, tzinfo
 
 MIN_YEAR = 1900
 # Allow for clock skew and for time zones ahead of UTC.
@@ -151,12 +151,12 @@ def local_parts(when: datetime) -> tuple[datetime, int | None]:
 def to_naive_utc(when: datetime) -> datetime:
     """Aware -> converted to UTC and stripped; naive is taken as already UTC."""
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(UTC).replace(tzinfo=None)
     return when
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def placeholder(date: ParsedDate) -> bool:
@@ -395,7 +395,7 @@ def parse_field(value: object, *, now: datetime | None = None, language: str | N
     if isinstance(value, (int, float)):
         seconds = value / 1000 if value > 1e11 else value
         try:
-            when = datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+            when = datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             return None
         return ParsedDate(when, True, offset=0) if plausible(when, now) and when.year >= 1970 else None

@@ -23,7 +23,6 @@ from contextlib import contextmanager
 
 from newsearch.ingest.source_weights import SOURCE_WEIGHTS
 
-
 _TOKEN = r"[A-Z][\w'’&-]*(?:\.[\w-]+)*"
 _NAME = (r"(?P<name>(?:[Tt]he |[Ll][ae] |[Ee]l |[Dd]ie |[Dd]er )?" + _TOKEN
          + r"(?: (?:(?:of|and|&|de|del|della|di|du|des|für|y) )?" + _TOKEN + r"){0,4})")
@@ -104,14 +103,6 @@ _FURNITURE_CHARS = 160
 _COMMISSION_CREDIT = re.compile(r"^[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]+){1,3} for (?:the )?" + _NAME + r" *$",
                                 re.MULTILINE)
 
-
-
-def _base_name(name: str) -> str:
-    return re.sub(r"^(?:the|la|le|el|die|der) ", "", name.casefold())
-
-
-# Page furniture (sign-up boxes, footers) comes in short lines; paragraphs are longer.
-_FURNITURE_CHARS = 160
 
 FEATURES = (
     "self_reference", "credit_after_slash", "credit_before_slash", "commissioned", "logo_line", "dateline",
@@ -271,7 +262,7 @@ def _line_at(text: str, position: int) -> str:
 def names_publisher(line: str) -> bool:
     """Whether a line is furniture that names the publisher ("Get the Harbour Times App", "© 2024 X")."""
     for pattern, _, trigger, needs in _SELF_REFERENCES:
-        if (not needs or any(n in line for n in needs)) and (trigger is None or trigger.search(line)):
-            if pattern.search(line):
-                return True
+        applies = (not needs or any(n in line for n in needs)) and (trigger is None or trigger.search(line))
+        if applies and pattern.search(line):
+            return True
     return False

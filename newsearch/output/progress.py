@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 LINE_EVERY_SECONDS = 5.0
 REFRESH_SECONDS = 0.1
@@ -20,8 +20,8 @@ REFRESH_SECONDS = 0.1
 class _Bar:
     def __init__(self, stream: TextIO):
         self.stream = stream
-        self.progress = None
-        self.task = None
+        self.progress: Any = None  # a rich Progress, made on the first status with bytes to read
+        self.task: Any = None
         self.started = time.monotonic()
         self.last = 0.0
 

@@ -218,4 +218,4 @@ def with_boost(node: Node, factor: float, typed: str, notes: Notes) -> Node:
     if isinstance(node, FILTER_NODES) or is_filter_only(node):
         notes.add(f"'{typed}': filters do not change the ranking; the boost was ignored")
         return node
-    return replace(node, boost=node.boost * factor)  # type: ignore[call-arg,type-var]
+    return replace(node, boost=node.boost * factor)

@@ -35,7 +35,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Union
 
 # The fields a word without a field searches, in every engine, with their weights (BM25F).
 FREE_TEXT_FIELDS = ("title", "body", "source", "author")
@@ -151,7 +150,7 @@ class LanguageIs:
     code: str
 
 
-Node = Union[Term, Phrase, Wildcard, Fuzzy, Near, Bool, MatchAll, Exists, SourceIs, DateRange, LanguageIs]
+Node = Term | Phrase | Wildcard | Fuzzy | Near | Bool | MatchAll | Exists | SourceIs | DateRange | LanguageIs
 WORD_NODES = (Term, Phrase, Wildcard, Fuzzy, Near)
 FILTER_NODES = (MatchAll, Exists, SourceIs, DateRange, LanguageIs)
 
@@ -196,7 +195,7 @@ def describe(node: Node) -> str:
     """A compact, readable form for messages and test failures."""
     name = type(node).__name__
     parts = []
-    for f in fields(node):  # type: ignore[arg-type]
+    for f in fields(node):
         value = getattr(node, f.name)
         if value == f.default or value == ():
             continue

@@ -61,7 +61,7 @@ def snippet(highlighter: Highlighter, body: str) -> tuple[str, list[tuple[int, i
     if not matches:
         return lead(body), []
     windows = _best_windows(matches, len(body))
-    text, spans = "", []
+    text, spans = "", list[tuple[int, int]]()
     for start, end in windows:
         start, end = _word_bounds(body, start, end)
         piece_spans = [(s - start, e - start) for s, e, _ in matches if s >= start and e <= end]

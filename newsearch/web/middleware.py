@@ -75,6 +75,6 @@ class CatchAll:
         message = "internal error (a bug in newsearch: please report it)"
         try:
             response = self.render_error(scope, 500, message)
-        except Exception:  # noqa: BLE001 (the error page itself failed: plain text, still no traceback)
+        except Exception:
             response = PlainTextResponse(message, status_code=500)
         await response(scope, receive, send)

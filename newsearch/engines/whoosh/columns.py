@@ -16,7 +16,7 @@ class Column:
 
     def __init__(self, searcher, name: str, default, translate: bool = False):
         self._starts: list[int] = []
-        self._parts: list[object] = []
+        self._parts: list = []
         self._lengths: list[int] = []
         self._default = default
         for leaf, offset in searcher.reader().leaf_readers():

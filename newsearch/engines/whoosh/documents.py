@@ -22,7 +22,7 @@ def article_document(article: Article) -> dict:
     """The Whoosh document for an article (fields without a value left out)."""
     title, body = article.title or "", article.body or ""
     signature = article.signature or signature_of(title, body)
-    doc = {
+    doc: dict[str, object] = {
         "id": article.id,
         "path": path_term(article.path),
         "_stored_path": article.path,

@@ -151,7 +151,7 @@ class _TermEncoder:
         weight32 = _float32(weight)
         fixedsize = self.fixedsize
         if fixedsize == 0:
-            mini_values = None
+            mini_values: tuple | bytes | None = None
         elif fixedsize is None or fixedsize < 0:
             mini_values = (value,) if value else ()
         else:

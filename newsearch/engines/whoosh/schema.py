@@ -6,8 +6,8 @@ from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from newsearch.engines.whoosh.analysis import exact_analyzer, news_analyzer
-from newsearch.ingest.signatures import COPIES_BYTES
 from newsearch.engines.whoosh.names import name_analyzer
+from newsearch.ingest.signatures import COPIES_BYTES
 
 # Bump when the schema or analysis changes in a way an old index cannot serve.
 SCHEMA_VERSION = 4  # 4: newsearch.terms (Snowball stemmers, whole words such as O'Neill, AT&T, U.S.)

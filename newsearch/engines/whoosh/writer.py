@@ -310,6 +310,7 @@ class SegmentMaker:
 
     def _close_writer(self) -> None:
         writer, self.writer = self.writer, None
+        assert writer is not None, "only called with a segment open"
         if writer._added:
             self.segments.append(writer._finalize_segment())
         else:
