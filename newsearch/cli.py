@@ -89,6 +89,16 @@ def _seconds(_ctx, _param, value: float) -> float:
     return value
 
 
+def _source_name(_ctx, _param, value: str | None) -> str | None:
+    """``--source NAME`` with its spaces tidied (as the articles will show it); an empty name is refused."""
+    if value is None:
+        return None
+    name = " ".join(value.split())
+    if not name:
+        raise click.BadParameter("give the publisher's name, e.g. --source 'The Daily Star'")
+    return name
+
+
 def _print_version(ctx, _param, value):
     """--version from the package metadata (written once, in pyproject.toml), read only when asked."""
     if not value or ctx.resilient_parsing:
@@ -116,8 +126,9 @@ def cli():
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N", help="Worker processes  [default: one per core; none for small jobs]")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--source", metavar="NAME", callback=_source_name, help="The publisher of every article in PATHS (a folder scraped from one site); remembered for these files' later runs.")
 @handle_errors
-def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json):
+def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json, source):
     """Index the article files in PATHS (files or folders, recursively).
 
     Re-runs are incremental: unchanged files are skipped without being read,
@@ -132,7 +143,8 @@ def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json):
 
     progress = index_progress(quiet)
     try:
-        report = index_paths(paths, index_dir, rebuild=rebuild, wait=wait, on_wait=on_wait, progress=progress, jobs=jobs)
+        report = index_paths(paths, index_dir, rebuild=rebuild, wait=wait, on_wait=on_wait, progress=progress, jobs=jobs,
+                             source=source)
     finally:
         if progress is not None:
             progress.close()

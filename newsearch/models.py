@@ -131,6 +131,7 @@ class FileState:
     mtime_ns: int
     sha1: str
     ids: list[str] = field(default_factory=list)
+    source: str | None = None  # the name given with ``index --source``, kept for the file's later runs
 
 
 @dataclass

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from newsearch import crashpoints
 from newsearch.engines.base import EngineWriter
 from newsearch.indexing import files as filestore
-from newsearch.indexing.tasks import Pending, TaskResult, os_reason, plan_tasks
+from newsearch.indexing.tasks import Pending, SeededSink, TaskResult, os_reason, plan_tasks, seed_publishers
 from newsearch.models import FileState, IndexProgress, IndexReport, Skip
 
 if TYPE_CHECKING:
@@ -53,11 +53,13 @@ def index_paths(
     on_wait: Callable[[], None] | None = None,
     jobs: int | None = None,
     start_method: str | None = None,
+    source: str | None = None,
 ) -> IndexReport:
     """Bring the index ``index`` (a folder, or any ``--index`` value) up to date with the files under ``paths``.
 
     ``jobs``: worker processes (None: one per core, or none for a small job;
-    1: all work in this process).
+    1: all work in this process). ``source``: the publisher of every article in
+    these files (``index --source``), remembered for the files' later runs.
     """
     from newsearch.engines import open_engine
 
@@ -66,7 +68,8 @@ def index_paths(
     try:
         writer = engine.open_writer(rebuild=rebuild, wait=wait, on_wait=on_wait)
         try:
-            run = IndexRun(writer, list(paths), exclude=engine.folder, progress=progress)
+            run = IndexRun(writer, list(paths), exclude=engine.folder, progress=progress, source=source,
+                           publishers=(lambda: ()) if rebuild else (lambda: _publishers(engine)))
             report = run.run(jobs=jobs, start_method=start_method)
             if rebuild and not report.files and report.skipped:  # a mistyped path must not empty the index
                 writer.cancel()
@@ -83,8 +86,13 @@ class IndexRun:
     """One run over ``paths`` into ``writer``; :meth:`run` does it and returns the report."""
 
     def __init__(self, writer: EngineWriter, paths: list[str | os.PathLike], *, exclude: Path | None,
-                 progress: ProgressFn | None = None):
+                 progress: ProgressFn | None = None, source: str | None = None,
+                 publishers: Callable[[], tuple[tuple[str, str | None], ...]] = tuple):
         self.writer = writer
+        self.source = source  # None: each file keeps the name it was indexed under, if any
+        # (name, an article's URL) of the publishers the index holds, to file new spellings under;
+        # asked for only when there are files to read, so an unchanged re-run does not pay for it.
+        self.publishers = publishers
         self.paths = paths
         self.roots = [Path(p).resolve() for p in paths]
         self.exclude = exclude
@@ -109,10 +117,12 @@ class IndexRun:
                 jobs = (os.cpu_count() or 1) if self.status.bytes_total >= PARALLEL_MIN_BYTES else 1
             self.report.notes.extend(getattr(self.writer, "notes", []))
             factory = self.writer.sink_factory()
+            known = self.publishers() if work else ()
             if jobs <= 1 or not work or factory is None:
+                seed_publishers(known)
                 self.runner = InlineRunner(self.writer.sink())
             else:
-                self.runner = PoolRunner(jobs, factory, start_method)
+                self.runner = PoolRunner(jobs, SeededSink(factory, known), start_method)
             self._index(work)
         except BaseException:
             if self.runner is not None:
@@ -122,9 +132,9 @@ class IndexRun:
         self._progress("done")
         return self.report
 
-    def plan(self) -> list[tuple[str, FileState | None, int]]:
-        """The files that need reading (new, or size or mtime changed): (path, old state, size)."""
-        work: list[tuple[str, FileState | None, int]] = []
+    def plan(self) -> list[tuple[str, FileState | None, int, str | None]]:
+        """The files that need reading (new, changed, or named another source): (path, old state, size, source)."""
+        work: list[tuple[str, FileState | None, int, str | None]] = []
         for item in filestore.discover(self.paths, exclude=self.exclude):
             if isinstance(item, Skip):
                 self.report.skipped.append(item)
@@ -139,13 +149,14 @@ class IndexRun:
             except OSError as exc:
                 self.report.skipped.append(Skip(item, os_reason(exc)))
                 continue
-            if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
+            source = self.source if self.source is not None else (old.source if old else None)
+            if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns and old.source == source:
                 self.report.unchanged += len(old.ids)
                 self.status.files_done += 1
             else:
-                work.append((item, old, stat.st_size))
+                work.append((item, old, stat.st_size, source))
         self.status.files_total = self.report.files
-        self.status.bytes_total = sum(size for _, _, size in work)
+        self.status.bytes_total = sum(size for _, _, size, _ in work)
         return work
 
     def _index(self, work) -> None:
@@ -237,6 +248,27 @@ class IndexRun:
         if self.progress:
             self.status.phase = phase
             self.progress(self.status)
+
+
+PUBLISHERS_SEEDED = 500  # the most frequent publishers of an index that new spellings are matched against
+
+
+def _publishers(engine) -> tuple[tuple[str, str | None], ...]:
+    """The publisher names an index holds, most articles first, each with the URL of one of its articles.
+
+    The URL gives the publisher's web domain, so that a page of the same domain
+    that spells the name otherwise is filed under the index's name.
+    """
+    from newsearch.deadline import Deadline
+    from newsearch.query.tree import MatchAll, SourceIs
+
+    names = list(engine.facets(MatchAll(), ["source"], deadline=Deadline(None)).get("source", {}))
+    known = []
+    for name in names[:PUBLISHERS_SEEDED]:
+        top = engine.rank(SourceIs(name), depth=1, deadline=Deadline(None)).hits
+        (article,) = engine.articles([top[0].id]) if top else (None,)
+        known.append((name, article.url if article else None))
+    return tuple(known)
 
 
 def _under(path: str, roots: list[Path]) -> bool:

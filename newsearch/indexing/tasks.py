@@ -9,11 +9,12 @@ engine's sink; the result says what became of each file for the manifest.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from newsearch.engines.base import ArticleSink
 from newsearch.indexing import files as filestore
+from newsearch.ingest.publishers import PublisherNames
 from newsearch.ingest.signatures import signature_of
 from newsearch.models import Article, FileState, IndexReport, Skip
 
@@ -24,6 +25,29 @@ RECORDS_PER_TASK = 800
 # JSON Lines files bigger than this are split into record runs across workers.
 SPLIT_BYTES = 256 * 1024
 _RECORD_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+
+# The canonical publisher names of this process (each worker has its own, seeded with the names
+# the index already holds, so that a variant spelling is filed under the name the index uses).
+PUBLISHERS = PublisherNames()
+
+
+def seed_publishers(known: Iterable[tuple[str, str | None]]) -> None:
+    """Start this process's publisher names from the (name, URL of an article) pairs an index holds."""
+    global PUBLISHERS
+    PUBLISHERS = PublisherNames(known)
+
+
+@dataclass
+class SeededSink:
+    """A sink factory for worker processes that first seeds the worker's publisher names."""
+
+    open_sink: Callable[[], ArticleSink]
+    publishers: tuple[tuple[str, str | None], ...]
+
+    def __call__(self) -> ArticleSink:
+        seed_publishers(self.publishers)
+        return self.open_sink()
 
 
 @dataclass
@@ -54,12 +78,12 @@ class TaskResult:
 def run_task(kind: str, payload, sink: ArticleSink) -> list[TaskResult]:
     """Read the task's files (or run of records) into ``sink``; what became of each."""
     if kind == "files":
-        return [_index_file(path, old_sha1, size, sink) for path, old_sha1, size in payload]
-    path, base_id, first_line, text, nbytes = payload
-    return [_index_records(path, base_id, first_line, text, nbytes, sink)]
+        return [_index_file(path, old_sha1, size, source, sink) for path, old_sha1, size, source in payload]
+    path, base_id, first_line, text, nbytes, source = payload
+    return [_index_records(path, base_id, first_line, text, nbytes, source, sink)]
 
 
-def _index_file(path: str, old_sha1: str | None, size: int, sink) -> TaskResult:
+def _index_file(path: str, old_sha1: str | None, size: int, source: str | None, sink) -> TaskResult:
     from newsearch.ingest import read_articles
 
     try:
@@ -70,25 +94,31 @@ def _index_file(path: str, old_sha1: str | None, size: int, sink) -> TaskResult:
         return TaskResult(path, error=os_reason(exc), nbytes=size)
     result = TaskResult(path, stat.st_size, stat.st_mtime_ns, filestore.content_hash(data), nbytes=size)
     if result.sha1 != old_sha1:
-        result.ids = _add_articles(read_articles(data, path, filestore.file_id(path)), result.skips, sink)
+        articles = read_articles(data, path, filestore.file_id(path), source=source)
+        result.ids = _add_articles(articles, result.skips, sink, named=source is not None)
     return result
 
 
-def _index_records(path: str, base_id: str, first_line: int, text: str, nbytes: int, sink) -> TaskResult:
+def _index_records(path: str, base_id: str, first_line: int, text: str, nbytes: int, source: str | None,
+                   sink) -> TaskResult:
     """A run of lines of a JSON Lines file, numbered as in the whole file."""
     from newsearch.ingest.records import read_jsonl
 
     # Blank lines are passed over by the reader but counted, so ids ("base#line") match a whole-file read.
-    items = read_jsonl("\n" * (first_line - 1) + text, path, base_id)
+    items = read_jsonl("\n" * (first_line - 1) + text, path, base_id, source=source)
     result = TaskResult(path, nbytes=nbytes)
     skips: list[Skip] = []
-    result.ids = _add_articles(items, skips, sink)
+    result.ids = _add_articles(items, skips, sink, named=source is not None)
     result.skips = [s for s in skips if not (s.path == path and s.reason == "empty file")]
     return result
 
 
-def _add_articles(items: Iterable[Article | Skip], skips: list[Skip], sink: ArticleSink) -> list[str]:
-    """Add the articles (the last of each id: an id added twice would leave two copies), signed."""
+def _add_articles(items: Iterable[Article | Skip], skips: list[Skip], sink: ArticleSink, *, named: bool) -> list[str]:
+    """Add the articles (the last of each id: an id added twice would leave two copies), signed.
+
+    A publisher the extractor found is filed under the index's name for it (one
+    name per publisher); a name the user gave (``named``) is kept as typed.
+    """
     articles: dict[str, Article] = {}
     for item in items:
         if isinstance(item, Skip):
@@ -96,6 +126,8 @@ def _add_articles(items: Iterable[Article | Skip], skips: list[Skip], sink: Arti
         else:
             articles[item.id] = item
     for article in articles.values():
+        if not named:
+            article.source = PUBLISHERS.canonical(article.source, article.url)
         article.signature = signature_of(article.title or "", article.body or "")
         sink.add(article)
     return list(articles)
@@ -103,16 +135,17 @@ def _add_articles(items: Iterable[Article | Skip], skips: list[Skip], sink: Arti
 
 def plan_tasks(work, pending: dict[str, Pending], finished, report: IndexReport, delete_path) -> Iterator[tuple[str, object]]:
     """Group the files to read into tasks; split big JSON Lines files into runs of records."""
-    batch: list[tuple[str, str | None, int]] = []
+    batch: list[tuple[str, str | None, int, str | None]] = []
     batch_bytes = 0
-    for path, old, size in work:
+    for path, old, size, source in work:
         if size > SPLIT_BYTES and path.lower().endswith(_RECORD_SUFFIXES):
-            split = _split_records(path, old, size, pending, finished, report, delete_path)
+            split = _split_records(path, old, size, source, pending, finished, report, delete_path)
             if split is not None:
                 yield from split
                 continue
-        pending[path] = Pending(FileState(size, 0, "", []), old, tasks=1)
-        batch.append((path, old.sha1 if old else None, size))
+        pending[path] = Pending(FileState(size, 0, "", [], source), old, tasks=1)
+        same_source = old is not None and old.source == source
+        batch.append((path, old.sha1 if old and same_source else None, size, source))
         batch_bytes += size
         if len(batch) >= FILES_PER_TASK or batch_bytes >= BYTES_PER_TASK:
             yield "files", batch
@@ -121,7 +154,7 @@ def plan_tasks(work, pending: dict[str, Pending], finished, report: IndexReport,
         yield "files", batch
 
 
-def _split_records(path, old, size, pending, finished, report, delete_path):
+def _split_records(path, old, size, source, pending, finished, report, delete_path):
     """Tasks for runs of records of a clean JSON Lines file, or None to read it whole."""
     from newsearch.ingest.compressed import gunzip
     from newsearch.ingest.decoding import decode, sniff_binary
@@ -133,9 +166,9 @@ def _split_records(path, old, size, pending, finished, report, delete_path):
     except OSError:
         return None  # the whole-file path reports the error
     digest = filestore.content_hash(data)
-    if old and old.sha1 == digest:
+    if old and old.sha1 == digest and old.source == source:
         report.unchanged += len(old.ids)
-        finished[path] = FileState(stat.st_size, stat.st_mtime_ns, digest, old.ids)
+        finished[path] = FileState(stat.st_size, stat.st_mtime_ns, digest, old.ids, source)
         return iter(())
     if path.lower().endswith(".gz"):
         data, complete = gunzip(data)
@@ -147,11 +180,11 @@ def _split_records(path, old, size, pending, finished, report, delete_path):
     del data
     runs = [(first, lines[first : first + RECORDS_PER_TASK]) for first in range(0, len(lines), RECORDS_PER_TASK)]
     runs = [(first, run) for first, run in runs if any(line.strip() for line in run)]
-    pending[path] = Pending(FileState(stat.st_size, stat.st_mtime_ns, digest, []), old, tasks=len(runs))
+    pending[path] = Pending(FileState(stat.st_size, stat.st_mtime_ns, digest, [], source), old, tasks=len(runs))
     delete_path(path)
     base_id = filestore.file_id(path)
     share = size // max(1, len(runs))
-    return (("records", (path, base_id, first + 1, "\n".join(run), share)) for first, run in runs)
+    return (("records", (path, base_id, first + 1, "\n".join(run), share, source)) for first, run in runs)
 
 
 def os_reason(exc: OSError) -> str:
