@@ -262,13 +262,14 @@ def _publishers(engine) -> tuple[tuple[str, str | None], ...]:
     from newsearch.deadline import Deadline
     from newsearch.query.tree import MatchAll, SourceIs
 
-    names = list(engine.facets(MatchAll(), ["source"], deadline=Deadline(None)).get("source", {}))
-    known = []
-    for name in names[:PUBLISHERS_SEEDED]:
+    names = list(engine.facets(MatchAll(), ["source"], deadline=Deadline(None)).get("source", {}))[:PUBLISHERS_SEEDED]
+    examples = {}
+    for name in names:  # about 2 ms a name
         top = engine.rank(SourceIs(name), depth=1, deadline=Deadline(None)).hits
-        (article,) = engine.articles([top[0].id]) if top else (None,)
-        known.append((name, article.url if article else None))
-    return tuple(known)
+        if top:
+            examples[name] = top[0].id
+    urls = {name: article.url for name, article in zip(examples, engine.articles(list(examples.values()))) if article}
+    return tuple((name, urls.get(name)) for name in names)
 
 
 def _under(path: str, roots: list[Path]) -> bool:
