@@ -126,8 +126,8 @@ def _add_articles(items: Iterable[Article | Skip], skips: list[Skip], sink: Arti
         else:
             articles[item.id] = item
     for article in articles.values():
-        if not named:
-            article.source = PUBLISHERS.canonical(article.source, article.url)
+        if not named:  # a name PublisherNames cannot clean (a record's "AP/Reuters") stays as stated
+            article.source = PUBLISHERS.canonical(article.source, article.url) or article.source
         article.signature = signature_of(article.title or "", article.body or "")
         sink.add(article)
     return list(articles)
