@@ -288,7 +288,25 @@ def _choose_date(statements: list[ParsedDate]) -> ParsedDate | None:
         for other in real[1:]:
             if other.has_time and other.offset and abs((other.utc - chosen.utc).total_seconds()) < 60:
                 return other
+    if chosen.has_time and chosen.offset == 0:
+        for other in real[1:]:
+            if other.has_time and other.offset is None and (offset := _zone_offset(chosen, other)) is not None:
+                return ParsedDate(other.when, True, offset=offset)
     return chosen
+
+
+def _zone_offset(utc: ParsedDate, wall: ParsedDate) -> int | None:
+    """The page's UTC offset in minutes when ``wall`` (no zone) is ``utc``'s instant on a local clock.
+
+    A page that states "2016-12-20T00:08:44Z" and also "2016-12-19 19:08:44" gives one
+    instant twice: the clocks differ by a zone's offset (whole quarter hours, at most
+    14 hours) and agree on the minute. The wall clock's day is the one its readers saw.
+    """
+    minutes = round((wall.when.replace(second=0, microsecond=0)
+                     - utc.when.replace(second=0, microsecond=0)).total_seconds() / 60)
+    if minutes == 0 or abs(minutes) > 14 * 60 or minutes % 15:
+        return None
+    return minutes
 
 
 def _htmldate(tree: Any, language: str | None) -> ParsedDate | None:
