@@ -126,34 +126,38 @@ def collect_sources(page: Page) -> list[tuple[list[float], bool]]:
     return page.source_samples
 
 
-def bbc_negatives(root: Path = CORPORA, count: int = BBC_NEGATIVES) -> list[tuple[list[float], bool]]:
-    """Every candidate name of the BBC corpus's stories, none of them a publisher."""
+def bbc_negatives(root: Path = CORPORA, count: int = BBC_NEGATIVES) -> list[list[tuple[list[float], bool]]]:
+    """The candidate names of each of the BBC corpus's stories, none of them a publisher."""
     files = sorted((root / "bbc").glob("*/*.txt"))[:count]
-    samples = []
+    stories = []
     for path in files:
         text = path.read_bytes().decode("utf-8", "replace")
         article = extract_text(text, id="fit", path=str(path))
-        samples += [(f, False) for _, f in text_sources.candidates(text, article.title, article.author)]
-    return samples
+        stories.append([(f, False) for _, f in text_sources.candidates(text, article.title, article.author)])
+    return stories
 
 
-def fit_sources(pages: list[Page], negatives: list[tuple[list[float], bool]] = ()) -> dict[str, float]:
+def fit_sources(pages: list[Page], negatives: list[list[tuple[list[float], bool]]] = ()) -> dict[str, float]:
     """Weights of a logistic regression: is this candidate name the page's publisher?
 
     Classes are balanced (publishers are rare among the names a page shows), and
     the bias is then moved so that no name in a story without a publisher (the
     negatives) scores above zero, where the product starts to report one: an
-    unnamed publisher stays unnamed.
+    unnamed publisher stays unnamed. Pages whose truth states no publisher are
+    left out: their names are unknown, not negatives (counting them as wrong
+    taught the model that the publisher's own name, on those pages, is not one).
     """
     from sklearn.linear_model import LogisticRegression
 
-    samples = [s for page in pages for s in collect_sources(page)] + list(negatives)
+    # A page whose truth names no publisher says nothing either way: its names are not negatives.
+    groups = [collect_sources(page) for page in pages if page.truth.get("publisher")] + [list(g) for g in negatives]
+    samples = [s for group in groups for s in group]
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000)
     model.fit([f for f, _ in samples], [label for _, label in samples])
     weights = {"bias": float(model.intercept_[0])}
     weights.update({n: float(w) for n, w in zip(text_sources.FEATURES, model.coef_[0], strict=True)})
     with text_sources.using_weights(weights):
-        highest = max((text_sources.score(f) for f, _ in negatives), default=0.0)
+        highest = max((text_sources.score(f) for story in negatives for f, _ in story), default=0.0)
     weights["bias"] -= max(highest, 0.0) + SOURCE_MARGIN
     return weights
 

@@ -324,7 +324,8 @@ def _scan_line(header: _Header, i: int, line: str) -> None:
     head = header.head
     if (m := _STAFF.fullmatch(line)) and len(line.split()) <= 6:
         header.author = header.author or line.removeprefix("By ").removeprefix("by ")
-        header.source = header.source or publisher_name(m.group("pub").strip())
+        if not re.search(r"(?<!News) Desk$", line):  # "National Desk", "Web Desk": a desk, not a publisher
+            header.source = header.source or publisher_name(m.group("pub").strip())
         _add_byline(header, i)
     elif m := _AGENCY_BYLINE.fullmatch(line):
         agency = (m.group("agency") or m.group("short") or m.group("placed")).lower()

@@ -43,8 +43,15 @@ _SELF_REFERENCES = [
         (r"(?:[Ee]xclusively|[Ss]ubscribe|[Ss]ubscribers|[Cc]ontributor|[Ss]ign up|[Ww]elcome) to (?:the )?" + _NAME,
          1.0, None, " to "),
         # "Support The Guardian", "Without The Intercept ...", but not "Reporters Without Borders."
-        (r"(?:^About|^More from|[Ss]upport|^[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None,
-         "About ", "More from ", "upport ", "ithout "),
+        (r"(?:^About|^[Mm]ore [Ff]rom|[Ss]upport|^[Ww]ithout) (?:the )?" + _NAME + r" *\.? *$", 1.0, None,
+         "About ", "ore from ", "ore From ", "upport ", "ithout "),
+        # "Get Quanta Magazine delivered to your inbox", "Please Log In to CNET to Comment"
+        (r"(?:[Gg]et|[Rr]eceive) (?:the )?" + _NAME + r" delivered\b", 1.0, None, " delivered"),
+        (r"(?:[Ll]og|[Ss]ign) [Ii]n (?:to|with) (?:the )?" + _NAME, 1.0, None, "og In ", "og in ", "ign in ",
+         "ign In "),
+        # a disclaimer: "... do not reflect the opinions of The Seattle Times."
+        (r"(?:reflect|represent) the (?:opinions?|views?|positions?|policy) of (?:the )?" + _NAME, 1.0, None,
+         "reflect the ", "represent the "),
         (r"(?:from|by|at) (?:the )?" + _NAME + r",? (?:sign up|subscribe)", 1.0, r"sign up|subscribe"),
         (_NAME + r"(?:'s?|’s?)? (?:[Nn]ewsletters?|[Ss]ubscription|[Tt]erms|[Pp]rivacy [Pp]olicy)\b", 1.0,
          r"[Nn]ewsletter|[Ss]ubscription|[Tt]erms|[Pp]rivacy"),
@@ -104,10 +111,12 @@ _COMMISSION_CREDIT = re.compile(r"^[A-ZÀ-Þ][\w'’.-]+(?: [A-ZÀ-Þ][\w'’.-]
                                 re.MULTILINE)
 
 
-FEATURES = (
+# The contexts a name is counted in (one feature each), then the name's own features.
+_CONTEXTS = (
     "self_reference", "credit_after_slash", "credit_before_slash", "commissioned", "logo_line", "dateline",
-    "byline_tail", "staff_line", "weak_reference", "mentions", "agency", "person_like", "in_author", "words",
+    "byline_tail", "staff_line",
 )
+FEATURES = _CONTEXTS + ("weak_reference", "mentions", "agency", "person_like", "in_author", "words")
 
 _CAPS = r"[A-ZÀ-Þ][\w'’&.-]*"
 _CANDIDATE = r"(?P<name>(?:[Tt]he )?" + _CAPS + r"(?: (?:of|and|&|de|für) )?(?: ?" + _CAPS + r"){0,4})"
@@ -123,7 +132,9 @@ _STAFF = re.compile(_CANDIDATE + r" (?:Staff|Correspondent|Reporters?|Newsroom|N
                     r"(?: Writers?| Reporters?)?\s*$", re.M)
 _LOGO = re.compile(r"^(?:[Tt]he )?" + _CAPS + r"(?: " + _CAPS + r"){0,3}$")
 _PHOTO_WORD = re.compile(r"\s*\b(?:Photos?|Images?|Pictures?|Foto|Bild)$", re.I)
-_PERSON_LIKE = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ'’-]+(?: [A-ZÀ-Þ]\.)?(?: [A-ZÀ-Þ][a-zß-ÿ'’-]+){1,2}$")
+# Two or three capitalised words, not led by an article: "The Seattle Times" is no one's name.
+_PERSON_LIKE = re.compile(r"^(?!(?:The|La|Le|El|Die|Der|Das) )[A-ZÀ-Þ][a-zß-ÿ'’-]+(?: [A-ZÀ-Þ]\.)?"
+                          r"(?: [A-ZÀ-Þ][a-zß-ÿ'’-]+){1,2}$")
 
 
 def _clean(name: str) -> str:
@@ -195,6 +206,28 @@ def _other_contexts(text: str, furniture: str, headline: str, names: _Names) -> 
             names.add(line, "logo_line")
 
 
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _merge_acronyms(names: _Names, mentions: dict[str, int]) -> None:
+    """One publisher under its name and its initials ("Cable News Network", "CNN"): counted as one,
+    under the spelling the text uses more."""
+    short = {key: names.spelling(key) for key in names.counts if names.spelling(key).isupper()}
+    for key in list(names.counts):
+        spelled = names.spelling(key)
+        if key in short or len(spelled.split()) < 2:
+            continue
+        for acronym_key, acronym in short.items():
+            if acronym_key in names.counts and acronym == _initials(spelled):
+                keep, drop = ((acronym_key, key) if mentions[acronym_key] >= mentions[key]
+                              else (key, acronym_key))
+                names.counts[keep].update(names.counts.pop(drop))
+                names.spellings[keep].update(names.spellings.pop(drop))
+                mentions[keep] += mentions.pop(drop)
+                break
+
+
 def candidates(text: str, headline: str = "", author: str | None = None) -> list[tuple[str, list[float]]]:
     """(name, features) for every name the text might use for its publisher."""
     # "access to the NHS" in a paragraph is prose: only short lines are page furniture,
@@ -206,16 +239,19 @@ def candidates(text: str, headline: str = "", author: str | None = None) -> list
     _other_contexts(text, furniture, headline, names)
     found = []
     author_text = (author or "").casefold()
+    head = text[:200_000]
+    mentions = {key: len(re.findall(r"(?<!\w)" + re.escape(names.spelling(key)) + r"(?!\w)", head))
+                for key in names.counts}
+    _merge_acronyms(names, mentions)
     for key, counts in names.counts.items():
         if set(counts) == {"logo_line"} and counts["logo_line"] < 2:
             continue  # a lone short line is a menu item or a heading until something else backs it
         name = names.spelling(key)
         weak = re.compile(_WEAK_REFERENCE.format(name=re.escape(_base_name(name))), re.I | re.M)
-        mentions = len(re.findall(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text[:200_000]))
-        features = [math.log1p(counts[f]) for f in FEATURES[:8]]
+        features = [math.log1p(counts[f]) for f in _CONTEXTS]
         features += [
             math.log1p(len(weak.findall(furniture))),
-            math.log1p(mentions),
+            math.log1p(mentions[key]),
             float(name.casefold() in _AGENCY_NAMES or key in _AGENCY_NAMES),
             float(bool(_PERSON_LIKE.fullmatch(name))),
             float(bool(author_text) and key in author_text),

@@ -40,5 +40,5 @@ TITLE_WEIGHTS: dict[str, float] = {
     'before_longer_candidate': -0.8130,
     'after_shorter_candidate': 0.2156,
     'typical_length': 1.2756,
-    'furniture': -0.2401,
+    'furniture': -0.2403,
 }
