@@ -106,6 +106,21 @@ _CREDIT = re.compile(
     r"|shutterstock|picture alliance|\[\[|/ ?" + _AGENCY_CREDIT + r"\b|\b" + _AGENCY_CREDIT + r" ?/",
     _I,
 )
+# Every alternative of _CREDIT holds one of these; most lines hold none, and the pattern itself
+# costs about a microsecond a character, so it runs only where one is.
+_CREDIT_MARKS = ("/", ":", "©", "[[")
+_CREDIT_WORDS = ("getty images", "credit", "istock", "shutterstock", "picture alliance")
+
+
+def _is_credit(line: str) -> bool:
+    """Whether a line is a picture credit ("Photo: Getty Images", "REUTERS/Name", "© AFP")."""
+    if not any(mark in line for mark in _CREDIT_MARKS):
+        low = line.lower()
+        if not any(word in low for word in _CREDIT_WORDS):
+            return False
+    return _CREDIT.search(line) is not None
+
+
 # "Start / Ausland / Headline": navigation glued in front of a headline.
 _BREADCRUMB = re.compile(r"(?:[^/|›»>]{1,30} [/›»>] ){2,}(?P<last>.{15,})")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -184,7 +199,7 @@ def _titleish(line: str, min_words: int, full_stop: bool = False) -> bool:
     if bare.endswith((":", ",", ";")) or (bare.endswith(".") and not bare.endswith("...")
                                           and not (full_stop and _ABBREVIATION_END.search(bare))):
         return False
-    if _is_boilerplate(line) or _CREDIT.search(line) or _URLISH.fullmatch(line) or _GLUED.search(line):
+    if _is_boilerplate(line) or _is_credit(line) or _URLISH.fullmatch(line) or _GLUED.search(line):
         return False
     if len(_SENTENCE_BREAK.findall(line)) >= 2:
         return False  # three sentences: a caption or a paragraph, not a headline
@@ -446,7 +461,7 @@ def _line_facts(header: _Header, names: set[int]) -> list[titles.Line]:
             text=bare, meta=i in header.meta or i in names, date=i in date_lines, byline=i in header.bylines,
             candidate=candidate,
             label=_section_of(line), person=i in names or bool(_NAME_LINE.fullmatch(line)) and len(line) <= 40,
-            credit=bool(_CREDIT.search(line)), furniture=candidate and text_sources.names_publisher(line),
+            credit=_is_credit(line), furniture=candidate and text_sources.names_publisher(line),
             has_date=candidate and bool(_HAS_FULL_DATE.search(line)) and find_date(line, foreign=False) is not None,
             words=_word_count(line), continues=i < len(header.continues) and header.continues[i],
         ))
