@@ -30,8 +30,8 @@ def index_option(command):
         envvar="NEWSEARCH_INDEX",
         default=DEFAULT_INDEX,
         show_default=True,
-        metavar="DIR",
-        help="Index folder (or set NEWSEARCH_INDEX).",
+        metavar="DIR|URL",
+        help="Index folder, or an OpenSearch index as http(s)://[user@]host:port/NAME (or set NEWSEARCH_INDEX).",
     )(command)
 
 

@@ -11,6 +11,8 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad arguments, malformed query, missing or incompatible index
     LOCKED = 3  # another indexing run held the index for longer than --wait
     DAMAGED = 4  # the index files are damaged (``newsearch check`` says which; ``--repair`` rebuilds)
+    UNAVAILABLE = 69  # an OpenSearch cluster cannot be reached, or lost too many nodes to answer (EX_UNAVAILABLE)
+    NO_PERMISSION = 77  # an OpenSearch cluster refused the credentials (EX_NOPERM)
     SYSTEM = 74  # the system refused: disk full, no permission, read-only file system (EX_IOERR)
     INTERNAL = 70  # a bug in newsearch (EX_SOFTWARE)
     INTERRUPTED = 130  # Ctrl-C
@@ -39,6 +41,16 @@ class IndexDamaged(NewsearchError):
 
     exit_code = ExitCode.DAMAGED
     what = ""  # the damage alone, without the advice
+
+
+class ClusterUnavailable(NewsearchError):
+    """An OpenSearch cluster that cannot be reached or cannot answer (a re-run resumes where this one stopped)."""
+
+    exit_code = ExitCode.UNAVAILABLE
+
+
+class AuthRefused(NewsearchError):
+    exit_code = ExitCode.NO_PERMISSION
 
 
 class NotAnIndex(NewsearchError):

@@ -47,3 +47,29 @@ def seed_index(tmp_path, runner):
     result = invoke(runner, "index", SEEDS, "--index", index)
     assert result.exit_code == 0, result.stderr
     return index
+
+
+# --- a real OpenSearch node (tests/os_cluster.py), started once per test session when first asked for ---
+
+@pytest.fixture(scope="session")
+def opensearch_node(tmp_path_factory):
+    """One OpenSearch 2.19 node on 127.0.0.1 (skipped only where Java or Maven is missing)."""
+    import os_cluster
+
+    why = os_cluster.missing_tools()
+    if why and os.environ.get("CI"):
+        pytest.fail(f"CI must run the OpenSearch tests: {why}")
+    if why:
+        pytest.skip(why)
+    nodes = os_cluster.start_nodes(tmp_path_factory.mktemp("opensearch"), 1)
+    yield nodes[0]
+    for node in nodes:
+        node.stop()
+
+
+@pytest.fixture
+def opensearch_url(opensearch_node):
+    """An ``--index`` URL naming an index no other test uses."""
+    import uuid
+
+    return f"{opensearch_node.url}/t-{uuid.uuid4().hex[:12]}"

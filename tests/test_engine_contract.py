@@ -26,7 +26,7 @@ from newsearch.indexing.run import IndexRun
 from newsearch.query import tree as t
 from reference_engine import ReferenceEngine
 
-ENGINES = ["whoosh", "reference"]
+ENGINES = ["whoosh", "reference", "opensearch"]
 REUTERS_RECORDS = 300
 BBC_PER_TOPIC = 30
 
@@ -74,6 +74,18 @@ def whoosh(articles_dir, tmp_path_factory):
     engine.close()
 
 
+@pytest.fixture(scope="module")
+def opensearch(articles_dir, opensearch_node):
+    import uuid
+
+    from newsearch.engines import open_engine
+
+    engine = open_engine(f"{opensearch_node.url}/contract-{uuid.uuid4().hex[:8]}", create=True)
+    load(engine, [articles_dir])
+    yield engine
+    engine.close()
+
+
 @pytest.fixture(params=ENGINES)
 def engine(request) -> Engine:
     return request.getfixturevalue(request.param)
@@ -112,8 +124,9 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("node", QUERIES, ids=[t.describe(q)[:60] for q in QUERIES])
-def test_whoosh_matches_what_the_reference_matches(whoosh, reference, node):
-    assert ids(whoosh, node) == ids(reference, node)
+@pytest.mark.parametrize("name", ["whoosh", "opensearch"])
+def test_engine_matches_what_the_reference_matches(request, name, reference, node):
+    assert ids(request.getfixturevalue(name), node) == ids(reference, node)
 
 
 def test_everything_is_indexed_once(engine):
@@ -216,7 +229,8 @@ def fresh_engine(request, tmp_path):
         return
     from newsearch.engines import open_engine
 
-    engine = open_engine(tmp_path / "index", create=True)
+    where = request.getfixturevalue("opensearch_url") if request.param == "opensearch" else tmp_path / "index"
+    engine = open_engine(where, create=True)
     yield engine
     engine.close()
 

@@ -20,6 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "newsearch"
 # Third-party packages only one place may import.
 OWNERS = {
     "whoosh": "newsearch/engines/whoosh/",
+    "opensearchpy": "newsearch/engines/opensearch/",
     "rich": "newsearch/output/",
     "click": "newsearch/cli.py",
 }

@@ -1,4 +1,4 @@
-"""Random queries: the Whoosh engine matches exactly what the brute-force reference engine matches.
+"""Random queries: the Whoosh and OpenSearch engines match exactly what the brute-force reference engine matches.
 
 Queries come from ``query_strategies.cases``: strings built from the words,
 names, phrases, sources and months of ~300 real BBC and Reuters articles,
@@ -48,6 +48,20 @@ def engines(tmp_path_factory):
     whoosh.close()
 
 
+@pytest.fixture(scope="module")
+def opensearch(engines, opensearch_node):
+    """The same articles in an OpenSearch index (one real node)."""
+    import uuid
+
+    from newsearch.engines import open_engine
+
+    _, _, articles = engines
+    engine = open_engine(f"{opensearch_node.url}/differential-{uuid.uuid4().hex[:8]}", create=True)
+    load(engine, [type(a)(**a.__dict__) for a in articles])
+    yield engine
+    engine.close()
+
+
 def matching(engine, tree) -> set[str]:
     ranking = engine.rank(tree, depth=100_000, deadline=Deadline(None))
     assert ranking.complete
@@ -63,21 +77,35 @@ def vocab(punctuated: bool):
     return _VOCABULARY[punctuated]
 
 
+@pytest.fixture(scope="module")
+def others(request) -> list:
+    """The engines besides Whoosh that are checked on the same cases: OpenSearch, where Java is installed."""
+    import os_cluster
+
+    return [] if os_cluster.missing_tools() else [("opensearch", request.getfixturevalue("opensearch"))]
+
+
+def same_matches(engines, others, tree, text) -> None:
+    """Every engine matches what the reference matches (the reference evaluated once: it is the slow part)."""
+    whoosh, reference, _ = engines
+    expected = matching(reference, tree)
+    assert matching(whoosh, tree) == expected, f"whoosh: {text}"
+    for name, engine in others:
+        assert matching(engine, tree) == expected, f"{name}: {text}"
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=cases(vocab(False)))
-def test_whoosh_matches_exactly_what_the_reference_matches(engines, case):
-    whoosh, reference, _ = engines
+def test_engines_match_exactly_what_the_reference_matches(engines, others, case):
     parsed = parse_query(case.text, now=NOW)
     assert parsed.tree == case.tree, case.text
-    assert matching(whoosh, parsed.tree) == matching(reference, parsed.tree), case.text
+    same_matches(engines, others, parsed.tree, case.text)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=cases(vocab(True)))
-def test_words_with_inner_punctuation_match_alike(engines, case):
-    whoosh, reference, _ = engines
-    parsed = parse_query(case.text, now=NOW)
-    assert matching(whoosh, parsed.tree) == matching(reference, parsed.tree), case.text
+def test_words_with_inner_punctuation_match_alike(engines, others, case):
+    same_matches(engines, others, parse_query(case.text, now=NOW).tree, case.text)
 
 
 def test_the_cases_are_not_trivial(engines):

@@ -35,9 +35,9 @@ def open_engine(spec: str | os.PathLike, *, create: bool = False) -> Engine:
 
         return open_memory_engine(os.fspath(spec), create=create)
     if kind == "opensearch":
-        from newsearch.errors import NewsearchError
+        from newsearch.engines.opensearch import OpenSearchEngine
 
-        raise NewsearchError(f"{os.fspath(spec)}: OpenSearch indexes are not supported yet")
+        return OpenSearchEngine.open(os.fspath(spec), create=create)
     from newsearch.engines.whoosh import WhooshEngine
 
     return WhooshEngine.open(spec, create=create)

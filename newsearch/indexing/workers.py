@@ -74,9 +74,10 @@ def _worker_main(open_sink: Callable[[], ArticleSink], tasks, results, parent: i
                 sink.check()
                 results.put((task_id, done, None))
         except BaseException as exc:  # reported to the parent, which stops the run
-            # What the system refused (a full disk) is raised again as itself in the parent, to be
-            # reported as such; anything else is a bug, reported by name.
-            system = isinstance(exc, (OSError, MemoryError))
+            # What the system refused (a full disk) and errors the user can act on (an OpenSearch cluster
+            # gone away) are raised again as themselves in the parent, to be reported as such; anything
+            # else is a bug, reported by name.
+            system = isinstance(exc, (OSError, MemoryError, NewsearchError))  # (a cluster away: its own line)
             results.put((task_id, None, exc if system else f"{type(exc).__name__}: {exc}"))
 
 

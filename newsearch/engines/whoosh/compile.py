@@ -25,6 +25,7 @@ from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
 from newsearch.deadline import Deadline
+from newsearch.engines.fields import capitalised_names
 from newsearch.engines.whoosh.columns import column
 from newsearch.engines.whoosh.schema import FIELD_BOOSTS
 from newsearch.query import tree as t
@@ -33,7 +34,6 @@ NAME_BOOST = 1.5
 MAX_EXPANSION = 256  # words one wildcard or fuzzy word may stand for
 NO_DATE = 2**64 - 1  # what Whoosh's date column holds for an article without a date
 NO_DOCUMENT = -1  # a document number no index has
-_NAME = re.compile(r"[A-Z]\w*")
 _TEXT_FIELDS = ("title", "body")  # the stemmed fields: where phrases, wildcards and NEAR look when no field is named
 
 
@@ -363,13 +363,7 @@ class _Compiler:
         """``names`` clauses for the capitalised free words of the query."""
         if "names" not in self.schema:
             return []
-        seen: dict[str, None] = {}
-        for leaf in t.positive_leaves(node):
-            if isinstance(leaf, t.Term) and leaf.capitalised and leaf.field is None:
-                match = _NAME.match(leaf.text)
-                if match:
-                    seen.setdefault(match.group())
-        return [wq.Term("names", name, boost=NAME_BOOST) for name in seen]
+        return [wq.Term("names", name, boost=NAME_BOOST) for name in capitalised_names(node)]
 
 
 def _common_prefix(sorted_words: list[bytes]) -> bytes:

@@ -9,9 +9,7 @@ reads it for every candidate) and, as hex, into a stored field (export).
 
 from __future__ import annotations
 
-import os
-
-from newsearch.engines.whoosh.ranking import indexed_title
+from newsearch.engines.fields import indexed_title, path_term  # noqa: F401  (path_term: re-exported)
 from newsearch.ingest.signatures import FINGERPRINT_BYTES, signature_of
 from newsearch.models import Article
 
@@ -60,13 +58,3 @@ def stored_article(stored: dict) -> Article:
         url=stored.get("url"),
         language=stored.get("language"),
     )
-
-
-def path_term(path: str) -> str:
-    """The indexed form of a file's path: the path itself, or, for a name that is not UTF-8
-    (``caf\\xe9.txt``, decoded with surrogateescape), NUL and the name's bytes in hex (no path holds NUL)."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return "\0" + os.fsencode(path).hex()
-    return path

@@ -49,6 +49,7 @@ from whoosh.matching import ListMatcher, NullMatcher
 
 from newsearch.engines.whoosh.analysis import TOKEN_PATTERN
 from newsearch.engines.whoosh.schema import FIELD_BOOSTS
+from newsearch.engines.fields import indexed_title  # noqa: F401  (the index side of ranking: re-exported)
 from newsearch.query.words import AMBIGUOUS_STOP_WORDS, STOP_WORDS  # one list for the parser and ranking
 
 # BM25 parameters. K1 = 1.5 (within the usual 1.2-2.0) beat 1.2 on both halves
@@ -75,30 +76,6 @@ FEEDBACK_CHARS = 2500
 # Query words are the index's tokens (newsearch.terms): "U.S.", "O'Neill", "AT&T", "e-mail" are one word.
 _WORD = re.compile(TOKEN_PATTERN)
 _SPACE = re.compile(r"\s+")
-
-
-def indexed_title(title: str, body: str) -> str:
-    """The title text to index: ``""`` when it only repeats the body's opening.
-
-    A reader that finds no headline (TIME's one-line articles, bare text
-    files) uses the opening words as the display title ("THE ALLIES AFTER
-    NASSAU IN DECEMBER 1960, ...…"). Indexed as a title, those words get the
-    title boost and the lead sentence outweighs the article: on TIME that
-    costs MAP 0.745 -> 0.653. The words are in the body anyway. Detected as:
-    the title, without a trailing ellipsis, is the start of the body, and it
-    was cut ("…") or is too long for a headline (more than 15 words).
-    Use it when writing documents, keeping the display title stored::
-
-        doc["title"] = indexed_title(article.title, article.body)
-        doc["_stored_title"] = article.title
-    """
-    words = _SPACE.sub(" ", title).strip()
-    cut = words.endswith(("…", "..."))
-    words = words.rstrip("….").rstrip()
-    if not words or not (cut or len(words.split()) > 15):
-        return title
-    opening = _SPACE.sub(" ", body[: len(title) * 2 + 100]).strip()
-    return "" if opening.casefold().startswith(words.casefold()) else title
 
 
 class RobertsonBM25F(scoring.BM25F):
