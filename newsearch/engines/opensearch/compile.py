@@ -39,6 +39,8 @@ class Compiled:
     query: Query | None  # None: matches nothing
     notes: list[str] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)  # title and body terms, for snippets
+    patterns: list[re.Pattern] = field(default_factory=list)  # wildcards (folded) whose words snippets mark
+    fuzzy: list[tuple[str, int]] = field(default_factory=list)  # (analysed word, edits) of fuzzy words
 
 
 def compile_tree(node: t.Node) -> Compiled:
@@ -47,7 +49,8 @@ def compile_tree(node: t.Node) -> Compiled:
     names = compiler.name_terms(node)
     if names and query is not None:
         query = {"bool": {"must": [query], "should": names}}
-    return Compiled(query=query, notes=compiler.notes, terms=compiler.terms)
+    return Compiled(query=query, notes=compiler.notes, terms=compiler.terms, patterns=compiler.patterns,
+                    fuzzy=compiler.fuzzy)
 
 
 def analyse(fieldname: str, word: str) -> list[str]:
@@ -72,6 +75,8 @@ class _Compiler:
     def __init__(self):
         self.notes: list[str] = []
         self.terms: set[str] = set()
+        self.patterns: list[re.Pattern] = []
+        self.fuzzy: list[tuple[str, int]] = []
 
     def note(self, text: str) -> None:
         if text not in self.notes:
@@ -155,6 +160,7 @@ class _Compiler:
     def _wildcard(self, node: t.Wildcard) -> Query | None:
         fields = STEMMED if node.field is None else (node.field,)
         pattern = fold_pattern(node.pattern)
+        self.patterns.append(re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)))
         parts = []
         for name in fields:
             if name not in TEXT_FIELDS:
@@ -176,6 +182,8 @@ class _Compiler:
             words = analyse(name, node.text)
             if len(words) != 1:
                 continue
+            if name in STEMMED:
+                self.fuzzy.append((words[0], node.distance))
             q = {"fuzzy": {name: {"value": words[0], "fuzziness": node.distance, "prefix_length": 1,
                                   "transpositions": False, "rewrite": "constant_score"}}}
             parts.append({"constant_score": {"filter": q, "boost": FIELD_BOOSTS.get(name, 1.0) * node.boost}})
@@ -260,3 +268,32 @@ def _boosted(span: Query, boost: float) -> Query:
         (fieldname, value), = body.items()
         return {"span_term": {fieldname: {"value": value, "boost": boost}}}
     return {kind: {**body, "boost": boost}}
+
+
+def expanded_terms(compiled: Compiled, bodies: list[str]) -> set[str]:
+    """The words of ``bodies`` that the query's wildcards and fuzzy words stand for (what snippets mark:
+    Lucene expands them inside the cluster and does not say into what)."""
+    if not compiled.patterns and not compiled.fuzzy:
+        return set()
+    found: set[str] = set()
+    for body in bodies:
+        for term in terms.term_positions(body):
+            if any(p.fullmatch(term) for p in compiled.patterns) or any(
+                    term[:1] == word[:1] and _within(term, word, edits) for word, edits in compiled.fuzzy):
+                found.add(term)
+    return found
+
+
+def _within(a: str, b: str, edits: int) -> bool:
+    """Whether ``a`` is at most ``edits`` Levenshtein edits from ``b``."""
+    if abs(len(a) - len(b)) > edits:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > edits:
+            return False
+        previous = current
+    return previous[-1] <= edits

@@ -19,7 +19,7 @@ from newsearch import buckets, terms
 from newsearch.deadline import Deadline
 from newsearch.engines.base import DateCounts, Ranked, Ranking
 from newsearch.engines.opensearch import connection
-from newsearch.engines.opensearch.compile import Compiled, compile_tree
+from newsearch.engines.opensearch.compile import Compiled, compile_tree, expanded_terms
 from newsearch.engines.opensearch.documents import SCHEMA_VERSION, path_term, stored_article, term_text
 from newsearch.errors import IndexIncompatible, IndexMissing, NewsearchError
 from newsearch.models import Article, Stats
@@ -30,6 +30,7 @@ PAGE = 1_000  # articles per page of an export
 FACET_SIZE = 10_000  # most distinct values one facet lists
 SIGNATURE = ["id", "stored.signature"]
 KEY_TERMS = 20
+SNIPPET_HITS = 50  # the top hits whose wildcard and fuzzy words are looked up for snippets
 _WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 
 
@@ -150,8 +151,18 @@ class OpenSearchEngine:
                 break
             after = found[-1]["sort"]
         complete = total is not None and len(hits) >= total
+        marked = compiled.terms | self._expanded(compiled, hits[:SNIPPET_HITS])
         return Ranking(hits=hits, complete=complete, total=total if total is not None else (0 if count else None),
-                       terms=frozenset(compiled.terms), notes=compiled.notes)
+                       terms=frozenset(marked), notes=compiled.notes)
+
+    def _expanded(self, compiled: Compiled, hits: list[Ranked]) -> set[str]:
+        """The words the wildcards and fuzzy words matched in the top articles (for their snippets)."""
+        if not hits or not (compiled.patterns or compiled.fuzzy):
+            return set()
+        response = self.client.mget(index=self.alias, body={"ids": [h.id for h in hits]},
+                                    params={"_source_includes": "stored.body"})
+        bodies = [(d.get("_source") or {}).get("stored", {}).get("body") or "" for d in response["docs"]]
+        return expanded_terms(compiled, bodies)
 
     @_guarded
     def count(self, query: t.Node, *, deadline: Deadline) -> int:
