@@ -72,7 +72,7 @@ def _unscored(query: Query) -> Query:
 
 
 class _Compiler:
-    def __init__(self):
+    def __init__(self) -> None:
         self.notes: list[str] = []
         self.terms: set[str] = set()
         self.patterns: list[re.Pattern] = []

@@ -30,7 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsearch.engines.opensearch import connection
 from newsearch.engines.opensearch.documents import article_document, index_body, path_term
@@ -42,7 +42,7 @@ RENEW_SECONDS = 20.0
 CHUNK_BYTES = 5 * 1024 * 1024  # one bulk request
 BUFFER_BYTES = 8 * 1024 * 1024  # a sink sends what it holds past this
 RETRY_ROUNDS = 8  # sending again what the cluster turned away for load or a lost node
-MAX_BACKOFF = 30.0
+MAX_BACKOFF = 30
 
 
 def state_index(alias: str) -> str:
@@ -423,7 +423,7 @@ def _current(client, alias: str) -> str | None:
 
 
 def _create_concrete(client, spec: connection.Spec) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     name = f"{concrete_prefix(spec.name)}{stamp}"
     client.indices.create(index=name, body=index_body(spec.shards, spec.replicas))
     client.cluster.health(index=name, wait_for_status="yellow", request_timeout=40)

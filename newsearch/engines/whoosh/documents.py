@@ -9,7 +9,7 @@ reads it for every candidate) and, as hex, into a stored field (export).
 
 from __future__ import annotations
 
-from newsearch.engines.fields import indexed_title, path_term  # noqa: F401  (path_term: re-exported)
+from newsearch.engines.fields import indexed_title, path_term
 from newsearch.ingest.signatures import FINGERPRINT_BYTES, signature_of
 from newsearch.models import Article
 

@@ -47,9 +47,9 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.matching import ListMatcher, NullMatcher
 
+from newsearch.engines.fields import indexed_title
 from newsearch.engines.whoosh.analysis import TOKEN_PATTERN
 from newsearch.engines.whoosh.schema import FIELD_BOOSTS
-from newsearch.engines.fields import indexed_title  # noqa: F401  (the index side of ranking: re-exported)
 from newsearch.query.words import AMBIGUOUS_STOP_WORDS, STOP_WORDS  # one list for the parser and ranking
 
 # BM25 parameters. K1 = 1.5 (within the usual 1.2-2.0) beat 1.2 on both halves
