@@ -62,6 +62,7 @@ Metrics cross-checked once against ir-measures 0.4.3 (pytrec_eval): equal to
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sqlite3
 import statistics
@@ -320,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", action="store_true", help="also measure every ranking variant tried")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--opensearch", metavar="URL", help="also rank through the OpenSearch engine on this node"
+                        " (http://host:port; an index ranking-time-PID is made there)")
     args = parser.parse_args(argv)
 
     docs, queries, qrels = load_time(args.corpus)
@@ -343,6 +346,15 @@ def main(argv: list[str] | None = None) -> int:
                     indexes[title_words] = build_index(docs, vdir, title_words=title_words)
                 rows.append(row(name, *run_variant(indexes[title_words], queries, variant), qrels))
 
+    if args.opensearch:
+        from newsearch.indexing.run import index_paths
+
+        url = f"{args.opensearch.rstrip('/')}/ranking-time-{os.getpid()}"
+        index_paths([args.corpus / "docs"], url)
+        cluster = row("newsearch on OpenSearch", *run_newsearch(url, queries), qrels)  # type: ignore[arg-type]
+        rows.append(cluster)
+        print(f"OpenSearch engine vs FTS5: MAP x{cluster['MAP'] / fts5['MAP']:.3f},"
+              f" nDCG@10 x{cluster['nDCG@10'] / fts5['nDCG@10']:.3f}", file=sys.stderr)
     print_table(rows, baseline=fts5)
     ok = ours["MAP"] >= TARGET * fts5["MAP"] and ours["nDCG@10"] >= TARGET * fts5["nDCG@10"]
     print(

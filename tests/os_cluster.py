@@ -91,7 +91,7 @@ class Node:
         out.close()
         err.close()
 
-    def wait_ready(self, timeout: float = 120.0) -> None:
+    def wait_ready(self, timeout: float = 300.0) -> None:  # (a loaded 2-core machine: minutes)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if "OSNODE READY" in (self.home / "node.out").read_text(errors="replace"):
