@@ -18,9 +18,10 @@ from datetime import datetime
 from newsearch import buckets, terms
 from newsearch.deadline import Deadline
 from newsearch.engines.base import DateCounts, Ranked, Ranking
-from newsearch.engines.opensearch import connection
+from newsearch.engines.opensearch import connection, feedback
 from newsearch.engines.opensearch.compile import Compiled, compile_tree, expanded_terms
 from newsearch.engines.opensearch.documents import SCHEMA_VERSION, path_term, stored_article, term_text
+from newsearch.engines.opensearch.feedback import FEEDBACK_DEPTH
 from newsearch.errors import IndexIncompatible, IndexMissing, NewsearchError
 from newsearch.models import Article, Stats
 from newsearch.query import tree as t
@@ -138,8 +139,9 @@ class OpenSearchEngine:
         hits: list[Ranked] = []
         total = None
         after = None
-        while len(hits) < depth:
-            size = min(depth - len(hits), WINDOW)
+        fetch = max(depth, FEEDBACK_DEPTH) if sort == "relevance" else depth  # feedback may lift any of those
+        while len(hits) < fetch:
+            size = min(fetch - len(hits), WINDOW)
             page = {**body, "size": size, **({"search_after": after} if after else {})}
             response = self._search(page, deadline, "the ranking")
             if response is None:
@@ -150,6 +152,9 @@ class OpenSearchEngine:
             if len(found) < size or not found:
                 break
             after = found[-1]["sort"]
+        if sort == "relevance":
+            hits = feedback.rerank(self, hits, compiled.terms, deadline)
+        hits = hits[:depth]
         complete = total is not None and len(hits) >= total
         marked = compiled.terms | self._expanded(compiled, hits[:SNIPPET_HITS])
         return Ranking(hits=hits, complete=complete, total=total if total is not None else (0 if count else None),
