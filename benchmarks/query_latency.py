@@ -44,7 +44,8 @@ with ix.searcher(weighting=scoring.BM25F()) as searcher:
     query = MultifieldParser(["title", "body"], ix.schema, group=OrGroup).parse(sys.argv[2])
     hits = searcher.search(query, limit=10, terms=True)
     out = [{"id": h["id"], "title": h["title"], "snippet": h.highlights("body", top=2)} for h in hits]
-print(json.dumps({"total": len(hits), "hits": out}))
+    total = len(hits)  # inside the block: counting after the searcher closed raised ReaderClosed (exit 1)
+print(json.dumps({"total": total, "hits": out}))
 """
 
 

@@ -176,6 +176,23 @@ def test_cli_import_does_not_load_heavy_modules():
     assert out.stdout.strip() == "[]"
 
 
+def test_json_query_loads_only_what_it_uses(seed_index):
+    """A cold ``query --json`` is start-up bound: no renderer, no date parsers of the ingester, no
+    package metadata (importlib.metadata pulls in email, zipfile and csv). benchmarks/startup.py counts
+    the instructions; this keeps the modules that cost them out."""
+    code = (
+        "import sys\nfrom newsearch.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('rich', 'dateutil', 'dateparser', 'trafilatura', 'importlib.metadata', 'email', 'zipfile',"
+        " 'newsearch.ingest.dates', 'newsearch.output.terminal')\n"
+        "sys.stderr.write('LOADED ' + repr(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    argv = ["query", "Blinken Kyiv", "--json", "--index", str(seed_index)]
+    out = subprocess.run([sys.executable, "-c", code, *argv], cwd=REPO, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["total"] == 2
+    assert out.stderr.rsplit("LOADED ", 1)[1] == "[]"
+
+
 def _strip_ansi(text: str) -> str:
     import re
 

@@ -19,14 +19,15 @@ WRITTEN_FOR = (3, 54)  # major, minor of whoosh3
 
 @lru_cache(maxsize=1)
 def installed() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    """The version of the ``whoosh`` actually imported, from the module itself.
 
-    try:
-        return version("whoosh3")
-    except PackageNotFoundError:  # an unusual install (a checkout on sys.path): trust whoosh itself
-        import whoosh
+    Not ``importlib.metadata``: importing it (with email, zipfile, csv) cost a
+    cold query ~100M instructions, and the module on ``sys.path`` is the one
+    whose internals the shortcuts touch, whatever the metadata says.
+    """
+    import whoosh
 
-        return ".".join(map(str, whoosh.__version__[:3]))
+    return ".".join(map(str, whoosh.__version__[:3]))
 
 
 def fast_path() -> bool:
