@@ -274,3 +274,25 @@ def test_rebuild_while_queries_run_never_shows_fewer_articles(runner, articles, 
     assert not errors
     totals = seen[1::2]
     assert len(totals) > 5 and min(totals) == before
+
+
+def test_check_finds_articles_gone_from_the_cluster_and_repair_reads_them_again(runner, opensearch_url, tmp_path):
+    import shutil
+
+    from opensearchpy import OpenSearch
+
+    folder = tmp_path / "news"
+    shutil.copytree(SEEDS, folder)
+    assert invoke(runner, "index", folder, "--index", opensearch_url).exit_code == 0
+    healthy = _json(runner, "check", "--json", "--index", opensearch_url)
+    assert healthy["healthy"] and (healthy["articles"], healthy["files"]) == (2, 2)
+    base, name = opensearch_url.rsplit("/", 1)
+    client = OpenSearch(hosts=[base])
+    some = json.loads(invoke(runner, "export", "--index", opensearch_url).stdout.splitlines()[0])["id"]
+    client.delete(index=name, id=some, refresh="true")  # lost behind newsearch's back
+    result = invoke(runner, "check", "--index", opensearch_url)
+    assert result.exit_code == ExitCode.DAMAGED and "1 of the 2 articles" in result.stdout + result.stderr
+    repaired = invoke(runner, "check", "--repair", "--json", "--index", opensearch_url)
+    assert repaired.exit_code == 0, repaired.stderr
+    assert json.loads(repaired.stdout)["healthy"]
+    assert _json(runner, "stats", "--json", "--index", opensearch_url)["articles"] == 2

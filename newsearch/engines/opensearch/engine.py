@@ -17,7 +17,7 @@ from datetime import datetime
 
 from newsearch import buckets, terms
 from newsearch.deadline import Deadline
-from newsearch.engines.base import DateCounts, Ranked, Ranking
+from newsearch.engines.base import DateCounts, Health, Ranked, Ranking
 from newsearch.engines.opensearch import connection, feedback
 from newsearch.engines.opensearch.compile import Compiled, compile_tree, expanded_terms
 from newsearch.engines.opensearch.documents import SCHEMA_VERSION, path_term, stored_article, term_text
@@ -318,6 +318,34 @@ class OpenSearchEngine:
             last_update=last_commit(self, concrete),
             path=self.spec.shown,
         )
+
+    @_guarded
+    def verify(self) -> Health:
+        """What ``newsearch check`` can see from outside the cluster: shards without a copy anywhere
+        (nodes lost), and articles the manifest lists that the index does not hold."""
+        from newsearch.engines.opensearch.writing import read_manifest
+
+        concrete = self.check_index()
+        health = self.client.cluster.health(index=concrete, request_timeout=30)
+        manifest = read_manifest(self.client, self.spec, concrete)
+        count = self.client.count(index=concrete)["count"]
+        problems = []
+        if health["status"] == "red":
+            problems.append(f"{concrete} has shards with no copy on any node ({health['unassigned_shards']} unassigned)"
+                            " — bring the lost nodes back, or repair to rebuild it")
+        else:
+            listed = sorted({i for state in manifest.values() for i in state.ids})
+            missing = 0
+            for start in range(0, len(listed), PAGE):
+                docs = self.client.mget(index=concrete, body={"ids": listed[start:start + PAGE]}, params={"_source": "false"})
+                missing += sum(1 for doc in docs["docs"] if not doc.get("found"))
+            if missing:
+                problems.append(f"{missing:,} of the {len(listed):,} articles its list of files names"
+                                f" {'is' if missing == 1 else 'are'} not in {concrete}")
+        return Health(problems=problems, articles=count, files=len(manifest), sources=sorted(manifest))
+
+    def restore(self) -> str | None:
+        return None  # the cluster mends its own copies; what is lost is re-read from the files
 
     def open_writer(self, *, rebuild: bool = False, wait: float = 60.0, on_wait: Callable[[], None] | None = None):
         from newsearch.engines.opensearch.writing import open_writer
