@@ -245,8 +245,15 @@ def _zone_convention(text: str, m: re.Match) -> bool | None:
     return zone[:3] in ("gmt", "utc", "bst", "cet", "ces", "eet", "ees", "wet", "wes", "msk") or zone.startswith("+")
 
 
+# What every _NUMERIC match holds: a quick literal-free scan that rules out most texts (the
+# lookbehind _NUMERIC starts with is tried at every position of the text).
+_NUMERIC_HINT = re.compile(r"\d[./-]\d{1,2}[./-]\d")
+
+
 def needs_convention(text: str) -> bool:
     """Whether ``text`` holds a numeric date whose day/month order is ambiguous (cheap check)."""
+    if not _NUMERIC_HINT.search(text):
+        return False
     return any(int(m.group("a")) <= 12 and int(m.group("b")) <= 12 and m.group("sep") != "."
                for m in _NUMERIC.finditer(text))
 

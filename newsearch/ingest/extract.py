@@ -101,24 +101,27 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"^(\*\*|__)(.+)\1$")
 # Picture credits mark a caption: "... | Niall Carson/PA Images", "Foto: picture alliance", "EFE/ J.J. Guillén".
 _AGENCY_CREDIT = r"(?:ap|afp|reuters|epa|efe|dpa|ansa|imago|keystone|pa|anp|apa)"
-_CREDIT = re.compile(
+_CREDIT_PATTERN = (
     r"getty images|\b(?:photo|photograph|image|foto|fotos|bild|credit|crédit|quelle)s?\s*:|©|\bcredit\b|istock"
-    r"|shutterstock|picture alliance|\[\[|/ ?" + _AGENCY_CREDIT + r"\b|\b" + _AGENCY_CREDIT + r" ?/",
-    _I,
+    r"|shutterstock|picture alliance|\[\[|/ ?" + _AGENCY_CREDIT + r"\b|\b" + _AGENCY_CREDIT + r" ?/"
 )
-# Every alternative of _CREDIT holds one of these; most lines hold none, and the pattern itself
-# costs about a microsecond a character, so it runs only where one is.
+_CREDIT = re.compile(_CREDIT_PATTERN, _I)
+# The same pattern without IGNORECASE, for lower-cased lines: case-insensitive matching of a
+# Unicode string gives up re's literal scans and costs about a microsecond a character.
+_CREDIT_LOWER = re.compile(_CREDIT_PATTERN)
+
+
+# Every alternative holds one of these; most lines hold none.
 _CREDIT_MARKS = ("/", ":", "©", "[[")
 _CREDIT_WORDS = ("getty images", "credit", "istock", "shutterstock", "picture alliance")
 
 
 def _is_credit(line: str) -> bool:
     """Whether a line is a picture credit ("Photo: Getty Images", "REUTERS/Name", "© AFP")."""
-    if not any(mark in line for mark in _CREDIT_MARKS):
-        low = line.lower()
-        if not any(word in low for word in _CREDIT_WORDS):
-            return False
-    return _CREDIT.search(line) is not None
+    low = line.lower()
+    if not any(mark in line for mark in _CREDIT_MARKS) and not any(word in low for word in _CREDIT_WORDS):
+        return False
+    return _CREDIT_LOWER.search(low) is not None
 
 
 # "Start / Ausland / Headline": navigation glued in front of a headline.
