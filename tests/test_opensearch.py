@@ -296,3 +296,19 @@ def test_check_finds_articles_gone_from_the_cluster_and_repair_reads_them_again(
     assert repaired.exit_code == 0, repaired.stderr
     assert json.loads(repaired.stdout)["healthy"]
     assert _json(runner, "stats", "--json", "--index", opensearch_url)["articles"] == 2
+
+
+def test_the_web_app_serves_a_cluster_index(both):
+    from fastapi.testclient import TestClient
+
+    from newsearch.web.app import create_app
+
+    whoosh, cluster = both
+    answers = []
+    for index in (whoosh, cluster):
+        client = TestClient(create_app(index), base_url="http://127.0.0.1")
+        response = client.get("/api/search", params={"q": "Blair AND Howard", "limit": 50})
+        assert response.status_code == 200, response.text
+        answers.append(response.json())
+        assert client.get("/", params={"q": "Blair"}).status_code == 200
+    _same_hits(*answers)

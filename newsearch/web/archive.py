@@ -28,7 +28,10 @@ class Archive:
 
     @classmethod
     def at(cls, index_dir: str | os.PathLike) -> Archive:
-        return cls(os.path.abspath(index_dir))
+        from newsearch.engines import engine_kind
+
+        text = os.fspath(index_dir)
+        return cls(os.path.abspath(text) if engine_kind(text) == "whoosh" else text)  # a cluster's URL stays one
 
     def search(self, text: str, options: SearchOptions) -> SearchResult:
         from newsearch.search import search

@@ -65,7 +65,7 @@ def serve(index_dir: str | os.PathLike, host: str, port: int, *, open_browser: b
     url = url_of(sock)
     allowed = [*LOOPBACK_NAMES, "[::1]", host] if loopback else None
     app = create_app(index_dir, allowed_hosts=allowed)
-    say(f"Serving {os.path.abspath(index_dir)} at {url} (Ctrl-C to stop)")
+    say(f"Serving {app.state.archive.index_dir} at {url} (Ctrl-C to stop)")
     if open_browser:
         import webbrowser
 
