@@ -38,13 +38,14 @@ from fit_extraction import (  # noqa: E402
     Page,
     bbc_negatives,
     fit,
+    fit_html,
     fit_sources,
     html_text,
     load_pages,
     norm,
 )
 
-from newsearch.ingest import read_articles, text_sources, titles  # noqa: E402
+from newsearch.ingest import html_titles, read_articles, text_sources, titles  # noqa: E402
 from newsearch.models import Article  # noqa: E402
 
 FOLDS = 5
@@ -134,8 +135,10 @@ def held_out_runs(pages: list[Page], c: float, shipped: bool) -> dict[str, list[
         test = [p for p in pages if fold_of(p) == k]
         train = [p for p in pages if fold_of(p) != k]
         weights = titles.TITLE_WEIGHTS if shipped else fit(train, c)
+        html_weights = html_titles.HTML_TITLE_WEIGHTS if shipped else fit_html(train)
         sources = text_sources.SOURCE_WEIGHTS if shipped else fit_sources(train, negatives)
-        with titles.using_weights(weights), text_sources.using_weights(sources):
+        with titles.using_weights(weights), text_sources.using_weights(sources), \
+                html_titles.using_weights(html_weights):
             for page in test:
                 txt = page.txt.decode("utf-8", "replace")
                 for kind, path in (("txt", page.txt_path), ("html", page.html_path)):

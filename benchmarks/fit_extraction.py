@@ -1,4 +1,4 @@
-"""Fit the headline model of text scrapes (newsearch/ingest/titles.py) on the developers' pages.
+"""Fit the extraction models (text-scrape headline and publisher, saved-page title) on the developers' pages.
 
 Every headline candidate of every page's text scrape is one sample: its
 features (computed by the product's own code) and whether it gives the page's
@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsearch.ingest import text_sources  # noqa: E402
+from newsearch.ingest import html_titles, text_sources  # noqa: E402
 from newsearch.ingest.extract import extract_text, title_candidates  # noqa: E402
 from newsearch.ingest.publishers import domain_key, name_keys, publisher_name  # noqa: E402
 from newsearch.ingest.titles import FEATURES  # noqa: E402
@@ -36,6 +36,7 @@ CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 PAGE_SETS = ("pages", "pages2")
 WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "newsearch" / "ingest" / "title_weights.py"
 SOURCE_WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "newsearch" / "ingest" / "source_weights.py"
+HTML_WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "newsearch" / "ingest" / "html_title_weights.py"
 # BBC articles name no publisher: they teach the source model what a story that mentions
 # names, but no publisher, looks like, and set how sure it must be before it names one.
 BBC_NEGATIVES = 2225
@@ -45,6 +46,8 @@ SOURCE_MARGIN = 0.25
 # cross-validation in benchmarks/extraction.py (--c): larger values fit the dev pages
 # closer and held-out sites worse.
 C = 3.0
+# The same for the saved-page title model (fewer candidates a page, fewer samples).
+HTML_C = 0.3
 _QUOTES = str.maketrans({c: "'" for c in "‘’‚‛“”„‟«»‹›\"`´"})
 
 
@@ -65,6 +68,7 @@ class Page:
     group: str
     en: bool
     samples: list[tuple[list[float], bool]] = field(default_factory=list)
+    html_samples: list[tuple[list[float], bool]] | None = None
     source_samples: list[tuple[list[float], bool]] | None = None
 
     @property
@@ -103,6 +107,21 @@ def collect(page: Page) -> list[tuple[list[float], bool]]:
         text = page.txt.decode("utf-8", "replace")
         page.samples = [(features, norm(title) == want) for title, features in title_candidates(text)]
     return page.samples
+
+
+def collect_html(page: Page) -> list[tuple[list[float], bool]]:
+    """The page's saved-page title samples (features, is the true title), computed once and kept."""
+    if page.html_samples is None:
+        import lxml.html
+
+        from newsearch.ingest.html import decode_html, title_statements
+
+        page.html_samples = []
+        if page.truth.get("title"):
+            want = norm(page.truth["title"])
+            tree = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", decode_html(html_text(page))))
+            page.html_samples = [(s.features, norm(s.text) == want) for s in title_statements(tree)]
+    return page.html_samples
 
 
 def same_publisher(name: str | None, publisher: str | None) -> bool:
@@ -163,18 +182,27 @@ def fit_sources(pages: list[Page], negatives: list[list[tuple[list[float], bool]
 
 
 def fit(pages: list[Page], c: float = C) -> dict[str, float]:
-    """Weights of a pairwise logistic regression over the candidates of these pages.
+    """Weights of the text-scrape headline model: a pairwise fit over each page's candidates."""
+    return _fit_pairwise([collect(page) for page in pages], FEATURES, c)
+
+
+def fit_html(pages: list[Page], c: float = HTML_C) -> dict[str, float]:
+    """Weights of the saved-page title model: a pairwise fit over each page's stated titles."""
+    return _fit_pairwise([collect_html(page) for page in pages], html_titles.FEATURES, c)
+
+
+def _fit_pairwise(groups: list[list[tuple[list[float], bool]]], names: tuple[str, ...], c: float) -> dict[str, float]:
+    """Weights of a pairwise logistic regression over the candidates of each page.
 
     The model only has to rank one page's candidates, so it learns from pairs:
-    the true headline against each other candidate of the same page (features
+    the true one against each other candidate of the same page (features
     subtracted), each page weighing the same however many candidates it has.
-    Pages whose headline is no candidate teach nothing and are left out.
+    Pages whose truth is no candidate teach nothing and are left out.
     """
     from sklearn.linear_model import LogisticRegression
 
     xs, ys, weights_of = [], [], []
-    for page in pages:
-        samples = collect(page)
+    for samples in groups:
         good = [f for f, label in samples if label]
         bad = [f for f, label in samples if not label]
         if not good or not bad:
@@ -187,7 +215,7 @@ def fit(pages: list[Page], c: float = C) -> dict[str, float]:
     model = LogisticRegression(C=c, fit_intercept=False, max_iter=5000)
     model.fit(xs, ys, sample_weight=weights_of)
     weights = {"bias": 0.0}
-    weights.update({name: float(w) for name, w in zip(FEATURES, model.coef_[0], strict=True)})
+    weights.update({name: float(w) for name, w in zip(names, model.coef_[0], strict=True)})
     return weights
 
 
@@ -211,15 +239,18 @@ def main() -> int:
     args = parser.parse_args()
     pages = load_pages()
     weights = fit(pages, args.c)
+    html_weights = fit_html(pages)
     sources = fit_sources(pages, bbc_negatives())
-    for label, values in (("title", weights), ("source", sources)):
+    for label, values in (("title", weights), ("html", html_weights), ("source", sources)):
         for name, value in values.items():
             print(f"{label:<8}{name:<24}{value:+.3f}")
     if not args.dry_run:
         write_weights(weights)
+        write_weights(html_weights, HTML_WEIGHTS_FILE, "HTML_TITLE_WEIGHTS",
+                      "saved-page title model (``html_titles.py``)")
         write_weights(sources, SOURCE_WEIGHTS_FILE, "SOURCE_WEIGHTS",
                       "text-scrape publisher model (``text_sources.py``)")
-        print(f"wrote {WEIGHTS_FILE} and {SOURCE_WEIGHTS_FILE}")
+        print(f"wrote {WEIGHTS_FILE}, {HTML_WEIGHTS_FILE} and {SOURCE_WEIGHTS_FILE}")
     return 0
 
 

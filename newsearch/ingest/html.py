@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from newsearch.ingest import html_titles
 from newsearch.ingest.dates import ParsedDate, parse_field, placeholder
 from newsearch.ingest.extract import (
     MAX_TITLE_CHARS,
@@ -156,19 +157,20 @@ def _without_site(title: str, site: str | None, confirmed: frozenset[str] = froz
     return title
 
 
-def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | None, site: str | None) -> str:
-    """The headline among the titles the page states for machines (JSON-LD, og:, twitter:).
+def _rule_title(stated: list[str | None], h1s: list[str], site: str | None) -> str | None:
+    """The headline when the page's statements settle it (JSON-LD, og:, twitter:, ``<h1>``), else None.
 
     In order: a statement that another one extends (the common core); the one
-    the visible ``<h1>`` confirms; an ``<h1>`` that a stated title starts with;
-    the first stated title. It is returned as stated (the publisher's spelling,
-    punctuation included). The ``<title>`` element only serves when nothing
-    else does: it carries site names and SEO rewrites.
+    the visible ``<h1>`` confirms; an ``<h1>`` that a stated title starts with.
+    It is returned as stated (the publisher's spelling, punctuation included).
+    When none of these holds (the statements disagree: an SEO rewrite beside the
+    visible headline, a cut title, a kicker glued on), the fitted model of
+    ``html_titles.py`` chooses among all of them, ``<title>`` included.
 
     Rules of this kind were checked against the publishers' own titles on 84
     non-English pages before the 42 English ones; where statements disagree in
-    other ways (SEO rewrites, kicker in or out) the corpus shows no rule that
-    holds across publishers, so none is applied.
+    other ways (SEO rewrites, kicker in or out) the corpora show no rule that
+    holds across publishers: that is what the model weighs.
     """
     statements = [t for t in stated if t] + h1s
     confirmed = frozenset(_norm(t) for t in statements)
@@ -182,7 +184,7 @@ def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | No
     keys = [" ".join(t.translate(_QUOTES).casefold().split()) for t in everything]
     cores = [t for t, k in zip(everything, keys, strict=True)
              if len(k.split()) >= 3 and any(other.startswith(k + " ") for other in keys)]
-    if cores:
+    if cores and not any(html_titles.looks_cut(t) for t in cores):  # a cut title is no core: the model weighs it
         return max(cores, key=len)
     for h1 in h1s:
         for title in titles:
@@ -191,9 +193,7 @@ def _choose_title(stated: list[str | None], h1s: list[str], page_title: str | No
     for h1 in h1s:  # an <h1> that a stated title starts with ("Title｜Site" left over, no spaces in CJK)
         if len(h1) > 15 and any(_norm(t).startswith(_norm(h1)) for t in titles):
             return h1
-    if titles:
-        return titles[0]
-    return h1s[0] if h1s else _without_site(page_title or "", site, short_tails=True)
+    return None
 
 
 _DOMAINISH = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}|[a-z0-9]+", re.I)
@@ -345,12 +345,19 @@ def _page_site(tree: Any, meta: dict[str, str], objects: list[dict], article: di
     ])
 
 
-def page_fields(tree: Any) -> dict[str, Any]:
-    """Title, date, source, author and language as the page states them (None when absent)."""
-    objects = _json_ld(tree)
+def _main_article(objects: list[dict]) -> dict:
     articles = [o for o in objects if _ARTICLE_TYPES.search(_types(o))]
-    article = next((o for o in articles if o.get("headline")), articles[0] if articles else {})
-    meta = _meta(tree)
+    return next((o for o in articles if o.get("headline")), articles[0] if articles else {})
+
+
+def _stated_titles(tree: Any, objects: list[dict], article: dict,
+                   meta: dict[str, str]) -> tuple[str | None, list[html_titles.Statement], str | None]:
+    """(the title the rules settle on, else None; the statements for the model; the site name).
+
+    Site names are dropped from the end of a stated title first (" | Site", or a
+    tail whose removal leaves what another statement says); the ``<title>``
+    element also loses any short tail.
+    """
     title_node = tree.find(".//title")
     page_title = clean_line(title_node.text_content()) if title_node is not None else ""
     suffix = _TITLE_SUFFIX.search(page_title)
@@ -360,15 +367,42 @@ def page_fields(tree: Any) -> dict[str, Any]:
     if suffix and any(_norm(t).endswith(_norm(suffix.group(0))) for t in [headline, *h1s] if t):
         suffix = None  # the headline's own last words ("... - Irans Justiz dementiert"), not a site name
     site = _page_site(tree, meta, objects, article, suffix)
+    social = [clean_line(meta.get(k, "")) or None for k in ("og:title", "twitter:title")]
+    settled = _rule_title([headline, *social], h1s, site)
+    if settled is not None:
+        return settled, [], site
+    confirmed = frozenset(_norm(t) for t in [headline, *social, *h1s] if t)
+    items = html_titles.statements(
+        _without_site(headline, site, confirmed) if headline else None,
+        [_without_site(t, site, confirmed) for t in social if t], h1s,
+        _without_site(page_title, site, short_tails=True) if page_title else None, site)
+    return None, items, site
+
+
+def title_statements(tree: Any) -> list[html_titles.Statement]:
+    """The titles of a parsed page that the model chooses among (none when rules settle it): for fitting."""
+    objects = _json_ld(tree)
+    return _stated_titles(tree, objects, _main_article(objects), _meta(tree))[1]
+
+
+def page_fields(tree: Any) -> dict[str, Any]:
+    """Title, date, source, author and language as the page states them (None when absent)."""
+    objects = _json_ld(tree)
+    article = _main_article(objects)
+    meta = _meta(tree)
+    settled, items, site = _stated_titles(tree, objects, article, meta)
+    chosen = html_titles.best(items)
+    title = settled or (chosen.text if chosen else None)
     language = _page_language(tree, meta, article)
     # "Headline | DW | 28.04.2023": a title that ends with the page's date, when nothing else says it
     statements = _date_statements(tree, article, meta, language)
+    title_node = tree.find(".//title")
+    page_title = clean_line(title_node.text_content()) if title_node is not None else ""
     date = (_choose_date(statements) or _title_date([meta.get("og:title"), page_title])
             or _htmldate(tree, language))
-    stated = [headline, clean_line(meta.get("og:title", "")) or None, clean_line(meta.get("twitter:title", "")) or None]
     canonical = tree.xpath('//link[@rel="canonical"]/@href')[:1]
     return {
-        "title": _choose_title(stated, h1s, page_title, site) or None,
+        "title": title or None,
         "date": date,
         "source": site,
         "author": _page_author(article, meta),

@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
+from newsearch.ingest.linear import LinearModel
 from newsearch.ingest.source_weights import SOURCE_WEIGHTS
 
 _TOKEN = r"[A-Z][\w'’&-]*(?:\.[\w-]+)*"
@@ -261,23 +261,13 @@ def candidates(text: str, headline: str = "", author: str | None = None) -> list
     return found
 
 
-_active: dict[str, float] = SOURCE_WEIGHTS
-
-
-@contextmanager
-def using_weights(weights: dict[str, float]) -> Iterator[None]:
-    """Score with other weights for a while (cross-validation folds in the benchmarks)."""
-    global _active
-    saved, _active = _active, weights
-    try:
-        yield
-    finally:
-        _active = saved
+_MODEL = LinearModel(FEATURES, SOURCE_WEIGHTS)
+using_weights = _MODEL.using
 
 
 def score(features: Sequence[float]) -> float:
     """The model's log-odds that a candidate is the page's publisher."""
-    return _active.get("bias", 0.0) + sum(_active.get(n, 0.0) * v for n, v in zip(FEATURES, features))
+    return _MODEL.score(features)
 
 
 def publisher_of_text(text: str, headline: str = "", author: str | None = None) -> str | None:

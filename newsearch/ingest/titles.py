@@ -20,10 +20,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from newsearch.ingest.linear import LinearModel
 from newsearch.ingest.title_weights import TITLE_WEIGHTS
 
 # The order of the features: the fitting script and the weights follow it.
@@ -188,24 +188,13 @@ def candidates(lines: Sequence[Line], slug_words: set[str] | None = None,
     return found
 
 
-_active: dict[str, float] = TITLE_WEIGHTS
-
-
-@contextmanager
-def using_weights(weights: dict[str, float]) -> Iterator[None]:
-    """Score with other weights for a while (cross-validation folds in the benchmarks)."""
-    global _active
-    saved, _active = _active, weights
-    try:
-        yield
-    finally:
-        _active = saved
+_MODEL = LinearModel(FEATURES, TITLE_WEIGHTS)
+using_weights = _MODEL.using
 
 
 def score(features: Sequence[float], weights: dict[str, float] | None = None) -> float:
     """The model's log-odds that a candidate is the headline."""
-    w = weights if weights is not None else _active
-    return w.get("bias", 0.0) + sum(w.get(name, 0.0) * value for name, value in zip(FEATURES, features))
+    return _MODEL.score(features, weights)
 
 
 def best(found: Sequence[Candidate]) -> Candidate | None:
