@@ -49,6 +49,34 @@ def next_bucket(key: str, interval: str) -> str:
     return f"{int(key) + 1:04d}"
 
 
+def count_between(first: str, last: str, interval: str) -> int:
+    """How many buckets run from the bucket ``first`` to the bucket ``last``, both included."""
+    if interval == "year":
+        return int(last[:4]) - int(first[:4]) + 1
+    if interval == "month":
+        return (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
+    days = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).days
+    return days // (7 if interval == "week" else 1) + 1
+
+
+def fitting_interval(first: str, last: str, interval: str, limit: int = MAX_BUCKETS) -> str:
+    """``interval``, or the finest coarser one whose buckets from ``first`` to ``last`` number at most ``limit``."""
+    from datetime import date
+
+    start, end = date.fromisoformat(_day_of(first)), date.fromisoformat(_day_of(last))
+    for candidate in INTERVALS[INTERVALS.index(interval):]:
+        a = bucket_start(datetime(start.year, start.month, start.day), candidate)
+        b = bucket_start(datetime(end.year, end.month, end.day), candidate)
+        if count_between(a, b, candidate) <= limit:
+            return candidate
+    return INTERVALS[-1]
+
+
+def _day_of(key: str) -> str:
+    """The first day of a bucket key (``2024`` -> ``2024-01-01``)."""
+    return (key + "-01-01")[:10] if len(key) < 10 else key
+
+
 def fill_gaps(counts: Mapping[str, int], interval: str, limit: int = MAX_BUCKETS) -> dict[str, int]:
     """Every bucket from the first to the last, empty ones at 0, in order (at most ``limit``)."""
     if not counts:

@@ -18,6 +18,7 @@ import sys
 import click
 
 from newsearch.errors import ExitCode, NewsearchError
+from newsearch.output.fields import ARTICLE_FIELDS, HIT_FIELDS
 from newsearch.query.syntax import SYNTAX_HELP
 
 DEFAULT_INDEX = "./index"
@@ -167,12 +168,20 @@ def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json, source)
         sys.exit(ExitCode.USAGE)
 
 
+def table_options(command):
+    """--csv and --tsv: a table for spreadsheets, stored as the format's name in ``table``."""
+    command = click.option("--tsv", "table", flag_value="tsv", help="Tab-separated values with a header row.")(command)
+    return click.option("--csv", "table", flag_value="csv", help="CSV (RFC 4180) with a header row; text is never a formula.")(command)
+
+
 def search_options(command):
-    """The filters shared by query and timeline."""
+    """The filters shared by query, timeline and export."""
     options = [
         click.option("--since", metavar="DATE", help="Only articles from DATE on: 2024-11-13, 2024-11, 2024, yesterday, '3 days ago', 'last week'."),
         click.option("--until", metavar="DATE", help="Only articles up to DATE (inclusive), same forms as --since."),
         click.option("--source", "sources", multiple=True, metavar="NAME", help="Only articles from this source (case-insensitive; repeatable)."),
+        click.option("--undated", type=click.Choice(["exclude", "include", "only"]), default="exclude", show_default=True,
+                     help="What a date filter does with articles that have no date: leave them out (and say how many), let them through, or give only them."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -191,44 +200,56 @@ def search_options(command):
 @click.option("--timeline", "as_timeline", is_flag=True, help="Show matches per day/week/month instead of a ranked list.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object with all hits.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="One JSON hit per line.")
+@table_options
+@click.option("--fields", metavar="LIST", help=f"Comma-separated fields of each hit for --csv/--tsv/--json/--jsonl, among: {','.join(HIT_FIELDS)}.")
 @handle_errors
-def query_command(words, index_dir, since, until, sources, limit, offset, sort, facets, show_all, as_timeline, as_json, as_jsonl):
-    """Search the index: ranked results with highlighted snippets."""
+def query_command(words, index_dir, since, until, sources, undated, limit, offset, sort, facets, show_all, as_timeline,
+                  as_json, as_jsonl, table, fields):
+    """Search the index: ranked results with highlighted snippets.
+
+    Exit 0 when something was listed, 1 when nothing was (no match, or --offset past the last result).
+    """
     from newsearch.models import SearchOptions
+    from newsearch.output.fields import DEFAULT_HIT_FIELDS, choose, hit_record
     from newsearch.search.service import search
 
     text = " ".join(words)
-    options = SearchOptions(
-        limit=limit,
-        offset=offset,
-        since=since,
-        until=until,
-        sources=tuple(sources),
-        sort=sort,
-        facets=tuple(facets),
-        group_duplicates=not show_all,
-    )
+    chosen = choose(fields, HIT_FIELDS, DEFAULT_HIT_FIELDS) if fields or table else None
+    options = SearchOptions(limit=limit, offset=offset, since=since, until=until, sources=tuple(sources), sort=sort,
+                            facets=tuple(facets), group_duplicates=not show_all, undated=undated)
     if as_timeline:
-        _timeline(index_dir, text, options, as_json)
+        _timeline(index_dir, [text], options, as_json, table=table)
         return
     result = search(index_dir, text, options)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+    _notes(result.notes)
     if as_json:
         from newsearch.output.jsonout import write_json
 
-        write_json(result.to_dict())
-    elif as_jsonl:
-        from newsearch.output.jsonout import write_jsonl
-
+        data = result.to_dict()
+        if fields:
+            data["hits"] = [hit_record(hit, chosen) for hit in result.hits]
+        write_json(data)
+    elif as_jsonl or table:
         if result.suggestion:
             click.echo(f"note: did you mean: {result.suggestion}?", err=True)
-        write_jsonl(hit.to_dict() for hit in result.hits)
+        if table:
+            from newsearch.output.tables import write_records
+
+            write_records(chosen, (hit_record(hit, chosen) for hit in result.hits), table)
+        else:
+            from newsearch.output.jsonout import write_jsonl
+
+            write_jsonl(hit_record(hit, chosen) if fields else hit.to_dict() for hit in result.hits)
     else:
         from newsearch.output import terminal
 
         terminal.print_results(result)
-    sys.exit(ExitCode.OK if result.total else ExitCode.NO_HITS)
+    sys.exit(ExitCode.OK if result.hits else ExitCode.NO_HITS)
+
+
+def _notes(notes) -> None:
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @cli.command("show")
@@ -249,20 +270,42 @@ def show_command(article_id, index_dir, as_json):
 
 
 @cli.command("export")
+@click.argument("words", nargs=-1)
 @index_option
+@search_options
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default=None, help="Order (default: index order without WORDS, relevance with them).")
+@table_options
+@click.option("--fields", metavar="LIST", help=f"Comma-separated fields of each article, among: {','.join(ARTICLE_FIELDS)}.")
 @handle_errors
-def export_command(index_dir):
-    """Every indexed article as JSON Lines, with all extracted fields."""
-    from newsearch.output import jsonout
-    from newsearch.search.service import iter_articles
+def export_command(words, index_dir, since, until, sources, undated, sort, table, fields):
+    """Articles as JSON Lines (or --csv/--tsv), with every extracted field, streamed.
 
-    jsonout.write_jsonl(article.to_dict() for article in iter_articles(index_dir))
+    Without WORDS or filters: every indexed article. With them: every article
+    the same query and filters as `query` match (all of them, no --limit;
+    copies are not grouped).
+    """
+    from newsearch.models import SearchOptions
+    from newsearch.output.fields import choose
+    from newsearch.search.service import export_articles
+
+    chosen = choose(fields, ARTICLE_FIELDS, ARTICLE_FIELDS)
+    options = SearchOptions(since=since, until=until, sources=tuple(sources), sort=sort or "relevance", undated=undated)
+    articles = export_articles(index_dir, " ".join(words), options, on_note=lambda note: _notes([note]))
+    records = ({name: data[name] for name in chosen} for data in (article.to_dict() for article in articles))
+    if table:
+        from newsearch.output.tables import write_records
+
+        write_records(chosen, records, table)
+    else:
+        from newsearch.output import jsonout
+
+        jsonout.write_jsonl(records)
 
 
 @cli.command("similar")
 @click.argument("article_id")
 @index_option
-@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="Number of similar articles.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object, as query --json.")
 @handle_errors
 def similar_command(article_id, index_dir, limit, as_json):
@@ -280,16 +323,21 @@ def similar_command(article_id, index_dir, limit, as_json):
 
 @cli.command("stats")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object: articles, sources with counts, dates, size, last update.")
+@table_options
 @handle_errors
-def stats_command(index_dir, as_json):
-    """Articles, sources, date range and size of the index."""
+def stats_command(index_dir, as_json, table):
+    """Articles, sources, date range and size of the index (--csv/--tsv: articles per source)."""
     from newsearch.output import jsonout, terminal
     from newsearch.search.explore import stats
 
     result = stats(index_dir)
     if as_json:
         jsonout.write_json(result.to_dict())
+    elif table:
+        from newsearch.output.tables import write_table
+
+        write_table(["source", "articles"], result.sources.items(), fmt=table)
     else:
         terminal.print_stats(result)
 
@@ -298,27 +346,58 @@ def stats_command(index_dir, as_json):
 @click.argument("words", nargs=-1, required=True)
 @index_option
 @search_options
-@click.option("--interval", type=click.Choice(["day", "week", "month", "year"]), help="Bucket size (default: chosen from the span).")
+@click.option("--interval", type=click.Choice(["day", "week", "month", "year"]), help="Bucket size (default: chosen from the span; coarser, with a note, when the span needs more than 10,000).")
+@click.option("--compare", is_flag=True, help="Each argument is its own query, charted side by side on the same buckets (up to 8).")
+@click.option("--normalize", is_flag=True, help="Also give each bucket's share of all articles of that bucket (under the same filters).")
 @click.option("--json", "as_json", is_flag=True, help="The counts as JSON.")
+@table_options
 @handle_errors
-def timeline_command(words, index_dir, since, until, sources, interval, as_json):
-    """How many matching articles per day, week or month, as a bar chart."""
+def timeline_command(words, index_dir, since, until, sources, undated, interval, compare, normalize, as_json, table):
+    """How many matching articles per day, week, month or year, as a bar chart.
+
+    \b
+    newsearch timeline oil --interval year
+    newsearch timeline oil gas --compare --normalize --csv
+    """
     from newsearch.models import SearchOptions
 
-    options = SearchOptions(since=since, until=until, sources=tuple(sources))
-    _timeline(index_dir, " ".join(words), options, as_json, interval)
+    options = SearchOptions(since=since, until=until, sources=tuple(sources), undated=undated)
+    queries = list(words) if compare else [" ".join(words)]
+    _timeline(index_dir, queries, options, as_json, interval, table=table, normalize=normalize, compare=compare)
 
 
-def _timeline(index_dir, text, options, as_json, interval=None):
+def _timeline(index_dir, queries, options, as_json, interval=None, *, table=None, normalize=False, compare=False):
     from newsearch.output import jsonout, terminal
-    from newsearch.search.explore import timeline
 
-    result = timeline(index_dir, text, options, interval=interval)
-    if as_json:
-        jsonout.write_json(result.to_dict())
+    if compare or normalize:
+        from newsearch.search.compare import compare_timelines
+
+        result = compare_timelines(index_dir, queries, options, interval=interval, normalize=normalize)
+        _notes(result.notes)
+        total = sum(t.total for t in result.timelines)
+        if as_json:
+            jsonout.write_json(result.to_dict())
+        elif table:
+            from newsearch.output.tables import comparison_rows, write_table
+
+            write_table(*comparison_rows(result), fmt=table)
+        else:
+            terminal.print_comparison(result)
     else:
-        terminal.print_timeline(result)
-    sys.exit(ExitCode.OK if result.total else ExitCode.NO_HITS)
+        from newsearch.search.explore import timeline
+
+        result = timeline(index_dir, queries[0], options, interval=interval)
+        _notes(result.notes)
+        total = result.total
+        if as_json:
+            jsonout.write_json(result.to_dict())
+        elif table:
+            from newsearch.output.tables import write_table
+
+            write_table(["bucket", "articles"], result.counts.items(), fmt=table)
+        else:
+            terminal.print_timeline(result)
+    sys.exit(ExitCode.OK if total else ExitCode.NO_HITS)
 
 
 @cli.command("serve")

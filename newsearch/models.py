@@ -76,10 +76,16 @@ class Hit:
     snippet: str
     highlights: list[tuple[int, int]] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
+    section: str | None = None
+    url: str | None = None
+    language: str | None = None
+    # The article's text, for --fields body (CSV, JSON); not in the default JSON form (it is long).
+    body: str | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("highlights")
+        data.pop("body")
         return data
 
 
@@ -95,11 +101,17 @@ class SearchOptions:
     sort: str = "relevance"  # relevance | date | -date
     facets: tuple[str, ...] = ()
     group_duplicates: bool = True
+    undated: str = "exclude"  # what date filters do with undated articles: exclude | include | only
 
 
 @dataclass
 class SearchResult:
-    """One page of ranked hits, with what the user should know about the query."""
+    """One page of ranked hits, with what the user should know about the query.
+
+    ``total`` counts results as they are listed (a group of copies is one);
+    ``total_articles`` the matching articles before grouping; ``undated_excluded``
+    the undated articles that match but that a date filter left out.
+    """
 
     query: str
     total: int
@@ -108,11 +120,15 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)
     suggestion: str | None = None
     facets: dict[str, dict[str, int]] | None = None
+    total_articles: int | None = None  # None: the same as total
+    undated_excluded: int = 0
 
     def to_dict(self) -> dict:
         data = {
             "query": self.query,
             "total": self.total,
+            "total_articles": self.total if self.total_articles is None else self.total_articles,
+            "undated_excluded": self.undated_excluded,
             "took_ms": round(self.took_ms, 2),
             "hits": [hit.to_dict() for hit in self.hits],
             "notes": self.notes,
@@ -202,6 +218,8 @@ class Timeline:
     counts: dict[str, int]  # bucket start (ISO date) -> matching articles, gaps filled with 0
     undated: int
     total: int
+    notes: list[str] = field(default_factory=list)  # what was changed (an interval too fine for the span)
+    undated_excluded: int = 0  # undated articles that match but that a date filter left out
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -224,6 +242,12 @@ class TimelineComparison:
     shares: list[dict[str, float]] = field(default_factory=list)
 
     @property
+    def notes(self) -> list[str]:
+        """The timelines' notes, each named by its query when several are compared."""
+        several = len(self.timelines) > 1
+        return list(dict.fromkeys(f"{t.query}: {note}" if several else note for t in self.timelines for note in t.notes))
+
+    @property
     def buckets(self) -> list[str]:
         return list(self.timelines[0].counts) if self.timelines else []
 
@@ -231,6 +255,7 @@ class TimelineComparison:
         return {
             "interval": self.interval,
             "normalized": self.normalized,
+            "notes": self.notes,
             "buckets": self.buckets,
             "timelines": [t.to_dict() for t in self.timelines],
             "baseline": self.baseline.to_dict() if self.baseline else None,

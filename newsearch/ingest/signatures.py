@@ -89,12 +89,15 @@ def pack(fingerprint: str, sketch: str) -> bytes:
     return bytes.fromhex(fingerprint.ljust(2 * FINGERPRINT_BYTES, "0")[: 2 * FINGERPRINT_BYTES]) + _SKETCH.pack(*hashes)
 
 
+_ABSENT = frozenset((0,))  # the zeros padding a short sketch
+
+
 def unpack(raw: bytes) -> tuple[bytes, frozenset[int]]:
     """(fingerprint bytes or b"", sketch hashes) from a column value."""
     if len(raw) != COPIES_BYTES or not any(raw):
         return b"", frozenset()
     fingerprint = raw[:FINGERPRINT_BYTES]
-    hashes = frozenset(h for h in _SKETCH.unpack(raw[FINGERPRINT_BYTES:]) if h)
+    hashes = frozenset(_SKETCH.unpack(raw[FINGERPRINT_BYTES:])) - _ABSENT
     return fingerprint, hashes
 
 

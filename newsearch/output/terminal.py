@@ -169,6 +169,9 @@ def print_stats(stats, out=None) -> None:
         out.print(table)
 
 
+COLLAPSE_EMPTY = 3  # a run of at least this many empty buckets is shown as one line
+
+
 def print_timeline(timeline, out=None) -> None:
     from rich.text import Text
 
@@ -183,9 +186,74 @@ def print_timeline(timeline, out=None) -> None:
         return
     peak = max(timeline.counts.values()) or 1
     width = max(10, out.width - 22)
-    for bucket, count in timeline.counts.items():
-        bar = "█" * round(width * count / peak) if count else ""
-        out.print(Text.assemble(f"{bucket:>10} ", (f"{count:>7,} ", "bold"), (bar, "cyan")))
+    for row in collapsed(list(timeline.counts), timeline.counts.get, timeline.interval):
+        if isinstance(row, Text):
+            out.print(row)
+            continue
+        count = timeline.counts[row]
+        bar = "█" * max(1, round(width * count / peak)) if count else ""
+        out.print(Text.assemble(f"{row:>10} ", (f"{count:>7,} ", "bold"), (bar, "cyan")))
+
+
+def collapsed(keys: list[str], value, interval: str):
+    """The bucket keys, with each run of COLLAPSE_EMPTY or more empty buckets replaced by one dim line."""
+    from rich.text import Text
+
+    run: list[str] = []
+
+    def flush():
+        if len(run) >= COLLAPSE_EMPTY:
+            yield Text(f"{run[0]:>10} … {run[-1]}: {len(run):,} {interval}s with none", style="dim")
+        else:
+            yield from run
+        run.clear()
+
+    for key in keys:
+        if not value(key):
+            run.append(key)
+            continue
+        yield from flush()
+        yield key
+    yield from flush()
+
+
+SERIES_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
+
+
+def print_comparison(comparison, out=None) -> None:
+    """Several timelines on one axis: a column per query (count, or share of all articles), a bar each."""
+    from rich.text import Text
+
+    out = out or console()
+    series = comparison.timelines
+    for i, t in enumerate(series):
+        line = Text.assemble(("■ ", SERIES_STYLES[i % len(SERIES_STYLES)]), (one_line(t.query), "bold"),
+                             f": {t.total:,} articles" + (f" ({t.undated:,} undated)" if t.undated else ""))
+        out.print(line)
+    what = "share of all articles" if comparison.normalized else "articles"
+    out.print(Text(f"by {comparison.interval}, {what}", style="dim"))
+    if not comparison.buckets:
+        return
+    values = comparison.shares if comparison.normalized else [t.counts for t in series]
+    peaks = [max(v.values(), default=0) or 1 for v in values]
+    cell = 8
+    bar_width = max(4, (out.width - 11 - len(series) * (cell + 2)) // max(1, len(series)))
+
+    def shown(v) -> str:
+        return f"{100 * v:>{cell - 1}.2f}%" if comparison.normalized else f"{v:>{cell},}"
+
+    for row in collapsed(comparison.buckets, lambda key: any(t.counts.get(key) for t in series), comparison.interval):
+        if isinstance(row, Text):
+            out.print(row)
+            continue
+        line = Text(f"{row:>10}")
+        for i, v in enumerate(values):
+            amount = v.get(row, 0)
+            bar = "█" * max(1, round(bar_width * amount / peaks[i])) if amount else ""
+            line.append(f" {shown(amount)} ", style="bold")
+            line.append(bar.ljust(bar_width), style=SERIES_STYLES[i % len(SERIES_STYLES)])
+        line.rstrip()
+        out.print(line, soft_wrap=True)
 
 
 def print_check(report, out=None) -> None:

@@ -47,9 +47,9 @@ def compare_timelines(
         raise BadQuery(f"at most {MAX_QUERIES} queries can be compared at once")
     options = options or SearchOptions()
     timelines = [timeline(index_dir, text, options, interval=interval) for text in queries]
-    if interval is None:
-        interval = common_interval(timelines)
-        timelines = [t if t.interval == interval else timeline(index_dir, t.query, options, interval=interval) for t in timelines]
+    # Without an interval: the coarsest each query chose; with one, the coarsest a long span forced (said in its notes).
+    interval = common_interval(timelines) if interval is None else max((t.interval for t in timelines), key=INTERVALS.index)
+    timelines = [t if t.interval == interval else timeline(index_dir, t.query, options, interval=interval) for t in timelines]
     keys = common_buckets(timelines, interval)
     aligned = [replace(t, counts={key: t.counts.get(key, 0) for key in keys}) for t in timelines]
     if not normalize:

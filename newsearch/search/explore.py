@@ -11,6 +11,7 @@ from newsearch.deadline import Deadline
 from newsearch.errors import ArticleNotFound
 from newsearch.models import SearchOptions, SearchResult, Stats, Timeline
 from newsearch.search.cache import engine_for
+from newsearch.search.undated import excluded_note as undated_note
 
 
 def similar(index: str | os.PathLike, article_id: str, limit: int = 10) -> SearchResult:
@@ -42,15 +43,31 @@ def stats(index: str | os.PathLike) -> Stats:
 def timeline(index: str | os.PathLike, text: str, options: SearchOptions | None = None,
              interval: str | None = None, *, now: datetime | None = None) -> Timeline:
     """How many matching articles per day, week, month or year (chosen from the span)."""
-    from newsearch.query.parser import parse_query
+    from newsearch.search.service import parse_for
 
     options = options or SearchOptions()
-    parsed = parse_query(text, since=options.since, until=options.until, sources=options.sources, now=now)
-    counts = engine_for(index).dates(parsed.tree, interval=interval, deadline=Deadline())
+    parsed, tree, left_out = parse_for(text, options, now)
+    engine = engine_for(index)
+    deadline = Deadline()
+    counts = engine.dates(tree, interval=interval, deadline=deadline)
+    notes = list(parsed.notes)
+    if counts.counts:
+        first, last = min(counts.counts), max(counts.counts)
+        fitting = buckets.fitting_interval(first, last, counts.interval)
+        if fitting != counts.interval:  # never cut silently: fewer, wider buckets, said
+            needed = buckets.count_between(first, last, counts.interval)
+            notes.append(f"{needed:,} {counts.interval}s from {first} to {last} are more than"
+                         f" {buckets.MAX_BUCKETS:,} buckets: counted by {fitting}")
+            counts = engine.dates(tree, interval=fitting, deadline=deadline)
+    excluded = engine.count(left_out, deadline=deadline) if left_out is not None else 0
+    if excluded:
+        notes.append(undated_note(excluded))
     return Timeline(
         query=text,
         interval=counts.interval,
         counts=buckets.fill_gaps(counts.counts, counts.interval),
         undated=counts.undated,
         total=counts.total,
+        notes=list(dict.fromkeys(notes + deadline.notes)),
+        undated_excluded=excluded,
     )

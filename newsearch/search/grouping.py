@@ -23,17 +23,24 @@ def group_copies(signatures: Sequence[bytes]) -> list[list[int]]:
     groups: list[list[int]] = []
     leaders: list[frozenset[int]] = []  # the sketch of each group's first article
     by_fingerprint: dict[bytes, int] = {}
-    by_hash: dict[int, list[int]] = {}  # sketch hash -> groups whose leader has it
+    # sketch hash -> the first group whose leader has it, and the later ones in `more`: most hashes
+    # belong to one leader, so a new leader is filed with one dict update (in C), not a loop.
+    first_with: dict[int, int] = {}
+    more: dict[int, list[int]] = {}
+    needed = min_shared()
     for position, raw in enumerate(signatures):
         fingerprint, sketch = unpack(raw)
         group = by_fingerprint.get(fingerprint) if fingerprint else None
-        if group is None and sketch:
+        known = first_with.keys() & sketch if sketch else frozenset()
+        # Most articles share too few hashes with every leader to be a copy: no candidates to weigh,
+        # and a whole result list (to count its groups) costs little.
+        if group is None and len(known) >= needed:
             shared: dict[int, int] = {}
-            for h in sketch:
-                for candidate in by_hash.get(h, ()):
+            for h in known:
+                for candidate in (first_with[h], *more.get(h, ())):
                     shared[candidate] = shared.get(candidate, 0) + 1
             group = next(
-                (g for g in sorted(shared) if shared[g] >= min_shared() and resemblance(sketch, leaders[g]) >= NEAR_DUPLICATE),
+                (g for g in sorted(shared) if shared[g] >= needed and resemblance(sketch, leaders[g]) >= NEAR_DUPLICATE),
                 None,
             )
         if group is not None:
@@ -44,6 +51,7 @@ def group_copies(signatures: Sequence[bytes]) -> list[list[int]]:
         leaders.append(sketch)
         if fingerprint:
             by_fingerprint[fingerprint] = group
-        for h in sketch:
-            by_hash.setdefault(h, []).append(group)
+        for h in known:
+            more.setdefault(h, []).append(group)
+        first_with.update(dict.fromkeys(sketch - known, group))
     return groups

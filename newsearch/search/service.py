@@ -18,62 +18,85 @@ from newsearch.engines.base import Engine, Ranking
 from newsearch.errors import ArticleNotFound
 from newsearch.models import Article, Hit, SearchOptions, SearchResult
 from newsearch.search.cache import engine_for
+from newsearch.search import undated
 from newsearch.search.grouping import group_copies
 from newsearch.search.snippets import Highlighter, snippet
 
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
+GROUP_ALL = 100_000  # matches ranked and grouped to count results exactly (grouping is one pass)
 
 
 def search(index: str | os.PathLike, text: str, options: SearchOptions | None = None, *,
            now: datetime | None = None) -> SearchResult:
     """Search the index ``index`` (a folder, or any ``--index`` value) for ``text``."""
-    from newsearch.query.parser import parse_query
-
     options = options or SearchOptions()
     started = time.perf_counter()
     engine = engine_for(index)
     deadline = Deadline()
-    parsed = parse_query(text, since=options.since, until=options.until, sources=options.sources, now=now)
-    ranking, groups = ranked_groups(engine, parsed.tree, options, deadline)
+    parsed, tree, left_out = parse_for(text, options, now)
+    matches = engine.count(tree, deadline=deadline)
+    ranking, groups, total = ranked_groups(engine, tree, options, deadline, matches)
     page = groups[options.offset : options.offset + options.limit]
     hits = make_hits(engine, ranking, page, options.offset)
-    total = ranking.total if ranking.total is not None else engine.count(parsed.tree, deadline=deadline)
-    total = max(total, len(ranking.hits))  # a count cut short by the deadline still counts what was ranked
-    facets = engine.facets(parsed.tree, options.facets, deadline=deadline) if options.facets else None
+    facets = engine.facets(tree, options.facets, deadline=deadline) if options.facets else None
+    undated_excluded = engine.count(left_out, deadline=deadline) if left_out is not None else 0
     suggestion = None
     words = suggestable(parsed)
     if words:
         fixes = engine.suggest(words, few_hits=total < SUGGEST_BELOW, deadline=deadline)
         suggestion = corrected(text, fixes)
-    notes = _unique(parsed.notes + ranking.notes + deadline.notes)
+    notes = parsed.notes + ranking.notes + deadline.notes
+    if undated_excluded:
+        notes.append(undated.excluded_note(undated_excluded))
+    if total and options.offset >= total:
+        notes.append(f"--offset {options.offset:,} is past the last result ({total:,} in all)")
     return SearchResult(
         query=text,
         total=total,
         took_ms=(time.perf_counter() - started) * 1000,
         hits=hits,
-        notes=notes,
+        notes=_unique(notes),
         suggestion=suggestion,
         facets=facets,
+        total_articles=matches,
+        undated_excluded=undated_excluded,
     )
 
 
-def ranked_groups(engine: Engine, tree, options: SearchOptions, deadline: Deadline) -> tuple[Ranking, list[list[int]]]:
-    """The ranking and its hits grouped by copies (positions in ``ranking.hits``), enough for the page.
+def parse_for(text: str, options: SearchOptions, now: datetime | None = None):
+    """(the parsed query, the tree to search under ``options.undated``, the tree of the undated
+    articles its date filters leave out, or None)."""
+    from newsearch.query.parser import parse_query
 
-    Grouping folds copies together, so a page of N groups may need more than
-    N ranked hits: the ranking is asked again, twice as deep, until the page
-    fills or every match is in.
+    parsed = parse_query(text, since=options.since, until=options.until, sources=options.sources, now=now)
+    tree, left_out = undated.apply(parsed.tree, options.undated)
+    return parsed, tree, left_out
+
+
+def ranked_groups(engine: Engine, tree, options: SearchOptions, deadline: Deadline,
+                  matches: int) -> tuple[Ranking, list[list[int]], int]:
+    """The ranking, its hits grouped by copies (positions in ``ranking.hits``), and the number of
+    results as listed — what header, paging and JSON all count.
+
+    Counting groups needs every match's copy signature, so the whole list is
+    ranked (up to GROUP_ALL matches; grouping is one pass). Past that, or
+    when the deadline cuts the ranking short, the matches not ranked count
+    one result each, with a note.
     """
     wanted = options.offset + options.limit
-    depth = wanted if not options.group_duplicates else wanted * 2 + 10
-    while True:
-        ranking = engine.rank(tree, sort=options.sort, depth=depth, deadline=deadline)
-        if not options.group_duplicates:
-            return ranking, [[i] for i in range(len(ranking.hits))]
-        groups = group_copies([hit.signature for hit in ranking.hits])
-        if len(groups) >= wanted or ranking.complete or deadline.expired():
-            return ranking, groups
-        depth *= 2
+    if not options.group_duplicates:
+        ranking = engine.rank(tree, sort=options.sort, depth=wanted, deadline=deadline)
+        return ranking, [[i] for i in range(len(ranking.hits))], max(matches, len(ranking.hits))
+    depth = max(wanted, min(matches, GROUP_ALL))
+    ranking = engine.rank(tree, sort=options.sort, depth=depth, deadline=deadline)
+    groups = group_copies([hit.signature for hit in ranking.hits])
+    if ranking.complete:
+        return ranking, groups, len(groups)
+    unranked = max(0, matches - len(ranking.hits))
+    if unranked and not deadline.expired():
+        ranking.notes.append(f"copies were grouped among the first {len(ranking.hits):,} matches;"
+                             f" the other {unranked:,} count one result each")
+    return ranking, groups, len(groups) + unranked
 
 
 def make_hits(engine: Engine, ranking: Ranking, groups: list[list[int]], offset: int) -> list[Hit]:
@@ -106,6 +129,10 @@ def make_hits(engine: Engine, ranking: Ranking, groups: list[list[int]], offset:
                 snippet=text,
                 highlights=spans,
                 duplicates=duplicates,
+                section=article.section,
+                url=article.url,
+                language=article.language,
+                body=article.body,
             )
         )
     return hits
@@ -142,6 +169,38 @@ def get_article(index: str | os.PathLike, article_id: str) -> Article:
 def iter_articles(index: str | os.PathLike) -> Iterator[Article]:
     """Every indexed article, in index order."""
     yield from engine_for(index).iter_articles()
+
+
+EXPORT_BATCH = 200  # articles fetched at a time: memory stays flat however many match
+
+
+def export_articles(index: str | os.PathLike, text: str = "", options: SearchOptions | None = None, *,
+                    now: datetime | None = None, on_note=None) -> Iterator[Article]:
+    """Every article ``text`` and the filters of ``options`` match (no limit, copies not grouped), streamed;
+    with neither, every indexed article in index order. Notes (what the query changed, undated
+    articles left out) go to ``on_note`` before the first article."""
+    options = options or SearchOptions()
+    engine = engine_for(index)
+    if not text.strip() and not (options.since or options.until or options.sources or options.undated == "only"):
+        yield from engine.iter_articles()
+        return
+    deadline = Deadline(None)  # an export runs to the end
+    parsed, tree, left_out = parse_for(text or "*", options, now)
+    notes = list(parsed.notes)
+    if left_out is not None:
+        excluded = engine.count(left_out, deadline=deadline)
+        if excluded:
+            notes.append(undated.excluded_note(excluded))
+    for note in _unique(notes):
+        if on_note:
+            on_note(note)
+    matches = engine.count(tree, deadline=deadline)
+    ranking = engine.rank(tree, sort=options.sort, depth=max(matches, 1), deadline=deadline)
+    ids = [hit.id for hit in ranking.hits]
+    for start in range(0, len(ids), EXPORT_BATCH):
+        for article in engine.articles(ids[start : start + EXPORT_BATCH]):
+            if article is not None:
+                yield article
 
 
 def _unique(notes: list[str]) -> list[str]:

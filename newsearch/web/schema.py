@@ -31,11 +31,16 @@ class Hit(BaseModel):
     author: str | None
     snippet: str = Field(description="plain text around the matched words")
     duplicates: list[Copy] = Field(description="other copies of the same story grouped under this hit")
+    section: str | None = None
+    url: str | None = None
+    language: str | None = None
 
 
 class SearchResult(BaseModel):
     query: str
-    total: int = Field(description="number of matching articles")
+    total: int = Field(description="number of results as listed (a group of copies is one)")
+    total_articles: int = Field(description="matching articles before copies are grouped")
+    undated_excluded: int = Field(description="undated articles that match but that a date filter left out")
     took_ms: float
     hits: list[Hit]
     notes: list[str] = Field(description="parts of the query that were not understood or were changed")
