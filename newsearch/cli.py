@@ -36,6 +36,21 @@ def index_option(command):
     )(command)
 
 
+def _set_color(_ctx, _param, value):
+    from newsearch.output.terminal import set_color
+
+    set_color(value or "auto")
+    return value
+
+
+def color_option(command):
+    return click.option(
+        "--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+        expose_value=False, callback=_set_color,
+        help="Colour: auto (on a terminal, unless NO_COLOR is set), always (also piped, for less -R), never.",
+    )(command)
+
+
 def handle_errors(command):
     """Turn library errors into one line on stderr and the documented exit code."""
 
@@ -128,6 +143,7 @@ def cli():
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--source", metavar="NAME", callback=_source_name, help="The publisher of every article in PATHS (a folder scraped from one site); remembered for these files' later runs.")
+@color_option
 @handle_errors
 def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json, source):
     """Index the article files in PATHS (files or folders, recursively).
@@ -202,6 +218,7 @@ def search_options(command):
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="One JSON hit per line.")
 @table_options
 @click.option("--fields", metavar="LIST", help=f"Comma-separated fields of each hit for --csv/--tsv/--json/--jsonl, among: {','.join(HIT_FIELDS)}.")
+@color_option
 @handle_errors
 def query_command(words, index_dir, since, until, sources, undated, limit, offset, sort, facets, show_all, as_timeline,
                   as_json, as_jsonl, table, fields):
@@ -256,6 +273,7 @@ def _notes(notes) -> None:
 @click.argument("article_id")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="The article as JSON.")
+@color_option
 @handle_errors
 def show_command(article_id, index_dir, as_json):
     """Show one article in full (by the id that query prints)."""
@@ -307,6 +325,7 @@ def export_command(words, index_dir, since, until, sources, undated, sort, table
 @index_option
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="Number of similar articles.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object, as query --json.")
+@color_option
 @handle_errors
 def similar_command(article_id, index_dir, limit, as_json):
     """Articles most like the article ID (by its key terms)."""
@@ -325,6 +344,7 @@ def similar_command(article_id, index_dir, limit, as_json):
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Everything as one JSON object: articles, sources with counts, dates, size, last update.")
 @table_options
+@color_option
 @handle_errors
 def stats_command(index_dir, as_json, table):
     """Articles, sources, date range and size of the index (--csv/--tsv: articles per source)."""
@@ -351,6 +371,7 @@ def stats_command(index_dir, as_json, table):
 @click.option("--normalize", is_flag=True, help="Also give each bucket's share of all articles of that bucket (under the same filters).")
 @click.option("--json", "as_json", is_flag=True, help="The counts as JSON.")
 @table_options
+@color_option
 @handle_errors
 def timeline_command(words, index_dir, since, until, sources, undated, interval, compare, normalize, as_json, table):
     """How many matching articles per day, week, month or year, as a bar chart.
@@ -417,6 +438,7 @@ def serve_command(index_dir, host, port, open_browser):
 @index_option
 @click.option("--repair", is_flag=True, help="Mend a damaged index: rebuild it from the files it lists.")
 @click.option("--json", "as_json", is_flag=True, help="The findings as JSON.")
+@color_option
 @handle_errors
 def check_command(index_dir, repair, as_json):
     """Check the index's files against what was written; with --repair, rebuild a damaged one.

@@ -9,11 +9,13 @@ the callback rather than a thread, so the indexer may still fork its workers.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any, TextIO
 
 LINE_EVERY_SECONDS = 5.0
+DUMB_LINE_EVERY_SECONDS = 2.0
 REFRESH_SECONDS = 0.1
 
 
@@ -34,18 +36,12 @@ class _Bar:
             if not status.bytes_total:
                 return  # nothing to read: no bar
             from rich.console import Console
-            from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress
 
-            self.progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TaskProgressColumn(),
-                TextColumn("{task.fields[articles]:>9,} articles  {task.fields[rate]:>6,.0f}/s  {task.fields[files]}"),
-                TimeRemainingColumn(),
-                console=Console(file=self.stream, stderr=self.stream is sys.stderr),
-                auto_refresh=False,
-                transient=True,
-            )
+            from newsearch.output.terminal import color_options
+
+            console = Console(file=self.stream, stderr=self.stream is sys.stderr, **color_options())
+            self.progress = Progress(*columns_for(console.width), console=console, auto_refresh=False, transient=True)
             self.progress.start()
             self.task = self.progress.add_task("indexing", total=status.bytes_total, articles=0, rate=0.0, files="")
         if now - self.last < REFRESH_SECONDS and status.phase == "indexing":
@@ -68,15 +64,41 @@ class _Bar:
             self.progress = None
 
 
+def columns_for(width: int) -> list:
+    """The bar's columns for a terminal ``width``: what does not fit goes, the bar, share and time left stay.
+
+    Rich squeezes a row that is too wide by shrinking the bar to nothing and
+    cutting the last columns (the time left) first, the opposite of what matters.
+    """
+    from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    if width >= 100:
+        return [TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                TextColumn("{task.fields[articles]:>9,} articles  {task.fields[rate]:>6,.0f}/s  {task.fields[files]}"),
+                TimeRemainingColumn()]
+    if width >= 56:  # 60 columns: "indexing ━━━━━━  45%   12,345 articles 0:00:12"
+        return [TextColumn("{task.description}"), BarColumn(bar_width=max(8, width - 48)), TaskProgressColumn(),
+                TextColumn("{task.fields[articles]:>7,} articles"), TimeRemainingColumn()]
+    return [BarColumn(bar_width=max(6, width - 20)), TaskProgressColumn(), TimeRemainingColumn()]
+
+
+def can_redraw(stream: TextIO) -> bool:
+    """Whether a bar can be drawn on ``stream``: a terminal that moves the cursor (not TERM=dumb, an Emacs shell)."""
+    if not getattr(stream, "isatty", lambda: False)():
+        return False
+    return os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
+
+
 class _Lines:
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO, every: float = LINE_EVERY_SECONDS):
         self.stream = stream
+        self.every = every
         self.started = time.monotonic()
         self.last = self.started
 
     def __call__(self, status) -> None:
         now = time.monotonic()
-        if status.phase == "done" or now - self.last < LINE_EVERY_SECONDS:
+        if status.phase == "done" or now - self.last < self.every:
             return
         self.last = now
         share = f"{100 * status.bytes_done / status.bytes_total:3.0f}%" if status.bytes_total else "  -"
@@ -98,5 +120,8 @@ def index_progress(quiet: bool = False, stream: TextIO | None = None):
     if quiet:
         return None
     stream = stream or sys.stderr
-    is_tty = getattr(stream, "isatty", lambda: False)()
-    return _Bar(stream) if is_tty else _Lines(stream)
+    if can_redraw(stream):
+        return _Bar(stream)
+    # A terminal that cannot redraw (TERM=dumb) still shows that work goes on: plain lines, sooner.
+    tty = getattr(stream, "isatty", lambda: False)()
+    return _Lines(stream, every=DUMB_LINE_EVERY_SECONDS if tty else LINE_EVERY_SECONDS)

@@ -9,11 +9,37 @@ bidi overrides — are shown as visible escapes before anything is printed.
 from __future__ import annotations
 
 import os
+import sys
 
 from newsearch.output.safe import display_path, inert, one_line
 
+COLOR_MODES = ("auto", "always", "never")
+_color = "auto"
+
+
+def set_color(mode: str) -> None:
+    """``--color``: auto (colour on a terminal, unless NO_COLOR is set), always (even piped), never."""
+    global _color
+    if mode not in COLOR_MODES:
+        raise ValueError(f"--color is one of {', '.join(COLOR_MODES)}")
+    _color = mode
+
+
+def color_options() -> dict:
+    """Rich Console arguments for the ``--color`` mode; auto leaves it to Rich (TTY, NO_COLOR, FORCE_COLOR)."""
+    if _color == "always":
+        return {"force_terminal": True, "no_color": False}
+    if _color == "never":
+        return {"no_color": True, "color_system": None}
+    return {}
+
 
 def console(stderr: bool = False):
+    """A Console for people: never interprets article text; wraps lines only on a real terminal.
+
+    Piped into a file, ``less`` or ``grep`` (ripgrep's rule), a line is a line:
+    no hard wrap at 80 columns breaking paths in the middle.
+    """
     import shutil
 
     from rich.console import Console
@@ -28,11 +54,18 @@ def console(stderr: bool = False):
                 pass
             raise SystemExit(0)
 
-    # markup/emoji/highlight off: nothing in article text is interpreted.
-    out = _Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    wraps = bool(getattr(stream, "isatty", lambda: False)())
+    # markup/emoji/highlight off: nothing in article text is interpreted; soft_wrap: no hard wrap when piped.
+    out = _Console(stderr=stderr, markup=False, emoji=False, highlight=False, soft_wrap=not wraps, **color_options())
     if out.width < 20:  # COLUMNS=0 or nonsense: the terminal's width, or 80
         out.width = max(20, shutil.get_terminal_size((80, 24)).columns)
+    out.wraps = wraps  # type: ignore[attr-defined]
     return out
+
+
+def _wraps(out) -> bool:
+    return getattr(out, "wraps", out.is_terminal)
 
 
 def print_results(result, out=None) -> None:
@@ -63,10 +96,13 @@ def print_results(result, out=None) -> None:
 def _print_hit(out, hit) -> None:
     from rich.text import Text
 
-    heading = Text()
-    heading.append(f"{hit.rank:>2}. ", style="bold cyan")
-    heading.append(one_line(hit.title) or "(untitled)", style="bold")
-    out.print(heading)
+    label = f"{hit.rank:>2}. "
+    title = Text(one_line(hit.title) or "(untitled)", style="bold")
+    lines = title.wrap(out, max(20, out.width - len(label))) if _wraps(out) else [title]
+    for number, line in enumerate(lines):  # a long title wraps under its own first letter, not to column 0
+        line.rstrip()
+        start = Text(label, style="bold cyan") if number == 0 else Text(" " * len(label))
+        out.print(Text.assemble(start, line), soft_wrap=True)
     details = Text()
     source, author = one_line(hit.source), one_line(hit.author)
     if source and author.startswith(source):  # "TRO · TRO Staff" says it twice
@@ -85,10 +121,12 @@ def _print_hit(out, hit) -> None:
 
 
 def _print_indented(out, text, indent: int = 4) -> None:
-    """Wrap ``text`` to the console width less ``indent``; no trailing padding (unlike rich.padding)."""
+    """Wrap ``text`` to the console width less ``indent`` (on a terminal; piped, each line whole);
+    no trailing padding (unlike rich.padding)."""
     from rich.text import Text
 
-    for line in text.wrap(out, max(20, out.width - indent)):
+    lines = text.wrap(out, max(20, out.width - indent)) if _wraps(out) else text.split("\n")
+    for line in lines:
         line.rstrip()
         out.print(Text(" " * indent) + line, soft_wrap=True)
 

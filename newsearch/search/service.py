@@ -23,7 +23,7 @@ from newsearch.search.grouping import group_copies
 from newsearch.search.snippets import Highlighter, snippet
 
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
-GROUP_ALL = 100_000  # matches ranked and grouped to count results exactly (grouping is one pass)
+GROUP_ALL = 5_000  # matches ranked and grouped to count results exactly; past that, the rest count one each (a note)
 
 
 def search(index: str | os.PathLike, text: str, options: SearchOptions | None = None, *,
@@ -87,7 +87,7 @@ def ranked_groups(engine: Engine, tree, options: SearchOptions, deadline: Deadli
     if not options.group_duplicates:
         ranking = engine.rank(tree, sort=options.sort, depth=wanted, deadline=deadline)
         return ranking, [[i] for i in range(len(ranking.hits))], max(matches, len(ranking.hits))
-    depth = max(wanted, min(matches, GROUP_ALL))
+    depth = max(wanted, min(matches + 1, GROUP_ALL))  # one more than the matches: the ranking can tell it has all
     ranking = engine.rank(tree, sort=options.sort, depth=depth, deadline=deadline)
     groups = group_copies([hit.signature for hit in ranking.hits])
     if ranking.complete:

@@ -139,7 +139,8 @@ class WhooshEngine:
         ranked, finished = reading.top_documents(searcher, compiled, limit=fetch, sortedby=sortedby, deadline=deadline)
         if sortedby is None:
             ranked = reading.with_feedback(searcher, compiled.query, ranked)
-        complete = finished and len(ranked) <= depth
+        # Every match is in only when fewer came back than were asked for (exactly `fetch` may mean more wait).
+        complete = finished and len(ranked) < fetch and len(ranked) <= depth
         total = len(ranked) if finished and len(ranked) < fetch else None
         if total is None and count:
             total, _exact = reading.count_matches(searcher, compiled, deadline)
