@@ -17,8 +17,8 @@ from newsearch.deadline import Deadline
 from newsearch.engines.base import Engine, Ranking
 from newsearch.errors import ArticleNotFound
 from newsearch.models import Article, Hit, SearchOptions, SearchResult
-from newsearch.search.cache import engine_for
 from newsearch.search import undated
+from newsearch.search.cache import engine_for
 from newsearch.search.grouping import group_copies
 from newsearch.search.snippets import Highlighter, snippet
 

@@ -32,10 +32,12 @@ def _let_undated_through(node: t.Node) -> t.Node:
     if isinstance(node, t.DateRange):
         return t.Bool(should=(node, UNDATED))
     if isinstance(node, t.Bool):
-        return replace(node, **{
-            part: tuple(_let_undated_through(child) for child in getattr(node, part))
-            for part in ("must", "should", "filter")
-        })
+        return replace(
+            node,
+            must=tuple(map(_let_undated_through, node.must)),
+            should=tuple(map(_let_undated_through, node.should)),
+            filter=tuple(map(_let_undated_through, node.filter)),
+        )
     return node
 
 
