@@ -135,8 +135,10 @@ def cli():
 
 
 @cli.command("index")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @index_option
+@click.option("--exclude", "patterns", multiple=True, metavar="GLOB", help="Leave out files and folders matching GLOB ('*.bak', 'drafts', '2024/tmp/*'; repeatable); a .newsearchignore file in a folder does the same for it.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the files of other types and the excluded ones that were not read.")
 @click.option("--rebuild", is_flag=True, help="Start the index over from scratch.")
 @click.option("--wait", default=60.0, show_default=True, metavar="SECONDS", callback=_seconds, help="How long to wait for another indexing run to finish.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N", help="Worker processes  [default: one per core; none for small jobs]")
@@ -145,11 +147,12 @@ def cli():
 @click.option("--source", metavar="NAME", callback=_source_name, help="The publisher of every article in PATHS (a folder scraped from one site); remembered for these files' later runs.")
 @color_option
 @handle_errors
-def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json, source):
+def index_command(paths, index_dir, patterns, verbose, rebuild, wait, jobs, quiet, as_json, source):
     """Index the article files in PATHS (files or folders, recursively).
 
     Re-runs are incremental: unchanged files are skipped without being read,
     changed ones re-indexed, and articles of files gone from PATHS removed.
+    Without PATHS: refresh the folders and files the index was made from.
     """
     from newsearch.indexing.run import index_paths
     from newsearch.output.progress import index_progress
@@ -161,7 +164,7 @@ def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json, source)
     progress = index_progress(quiet)
     try:
         report = index_paths(paths, index_dir, rebuild=rebuild, wait=wait, on_wait=on_wait, progress=progress, jobs=jobs,
-                             source=source)
+                             source=source, exclude=patterns)
     finally:
         if progress is not None:
             progress.close()
@@ -176,6 +179,12 @@ def index_command(paths, index_dir, rebuild, wait, jobs, quiet, as_json, source)
         from newsearch.output import terminal
 
         terminal.print_skips(report.skipped, terminal.console(stderr=True))
+        if verbose:
+            terminal.print_passed_over(report, terminal.console(stderr=True))
+        elif report.unsupported:
+            many = len(report.unsupported) != 1
+            click.echo(f"note: {len(report.unsupported):,} file{'s' if many else ''} of other types {'were' if many else 'was'} not read"
+                       " (--verbose lists them)", err=True)
         terminal.print_index_report(report)
     if report.files and not report.indexed and not report.unchanged and report.skipped:
         click.echo("newsearch: nothing indexable in the given paths", err=True)

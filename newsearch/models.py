@@ -148,6 +148,10 @@ class FileState:
     sha1: str
     ids: list[str] = field(default_factory=list)
     source: str | None = None  # the name given with ``index --source``, kept for the file's later runs
+    # [where, reason] of each record or file skipped when it was read: said again on every run
+    # while the file is unchanged, and retried when it changes.
+    skips: list[list[str]] = field(default_factory=list)
+    root: bool = False  # a folder given to `newsearch index`: what `newsearch index` with no paths refreshes
 
 
 @dataclass
@@ -162,6 +166,9 @@ class IndexReport:
     files: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # how the run went that the user should know
+    unsupported: list[str] = field(default_factory=list)  # files of other types in the folders (not read)
+    excluded: list[str] = field(default_factory=list)  # files and folders left out by --exclude or .newsearchignore
+    paths: list[str] = field(default_factory=list)  # what was indexed (the recorded folders when none was given)
 
     @property
     def indexed(self) -> int:
@@ -177,6 +184,9 @@ class IndexReport:
             "files": self.files,
             "seconds": round(self.seconds, 3),
             "notes": self.notes,
+            "unsupported": self.unsupported,
+            "excluded": self.excluded,
+            "paths": self.paths,
         }
 
 

@@ -81,7 +81,8 @@ def _rebuild(index, sources: list[str], report: CheckReport, progress) -> None:
     if not present:
         raise IndexDamaged(
             f"the index at {report.index} is damaged and names no files that still exist to rebuild it from"
-            " — rebuild it with `newsearch index --rebuild PATHS`"
+            f" — rebuild it from the article folders: `newsearch index --rebuild --index {report.index} FOLDER...`"
+            " (the folders of article files, not the index)"
         )
     report.rebuild = index_paths(present, index, rebuild=True, progress=progress)
     report.actions.append(f"rebuilt from {len(present):,} files")

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsearch import crashpoints
 from newsearch.engines.base import EngineWriter
+from newsearch.errors import NewsearchError
 from newsearch.indexing import files as filestore
 from newsearch.indexing.tasks import Pending, SeededSink, TaskResult, os_reason, plan_tasks, seed_publishers
 from newsearch.models import FileState, IndexProgress, IndexReport, Skip
@@ -43,6 +44,10 @@ PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 ProgressFn = Callable[[IndexProgress], None]
 
 
+class NothingRecorded(NewsearchError):
+    """`newsearch index` with no paths, on an index that records none."""
+
+
 def index_paths(
     paths: Iterable[str | os.PathLike],
     index: str | os.PathLike,
@@ -54,21 +59,26 @@ def index_paths(
     jobs: int | None = None,
     start_method: str | None = None,
     source: str | None = None,
+    exclude: Sequence[str] = (),
 ) -> IndexReport:
     """Bring the index ``index`` (a folder, or any ``--index`` value) up to date with the files under ``paths``.
 
-    ``jobs``: worker processes (None: one per core, or none for a small job;
-    1: all work in this process). ``source``: the publisher of every article in
-    these files (``index --source``), remembered for the files' later runs.
+    ``paths`` empty: the folders (and files) given to earlier runs, as the
+    index records them. ``exclude``: glob patterns of files and folders to
+    leave out (beside each folder's ``.newsearchignore``). ``jobs``: worker
+    processes (None: one per core, or none for a small job; 1: all work in
+    this process). ``source``: the publisher of every article in these files
+    (``index --source``), remembered for the files' later runs.
     """
     from newsearch.engines import open_engine
 
     started = time.perf_counter()
     engine = open_engine(index, create=True)
     try:
+        paths = list(paths) or list(recorded_paths(engine, wait, on_wait))
         writer = engine.open_writer(rebuild=rebuild, wait=wait, on_wait=on_wait)
         try:
-            run = IndexRun(writer, list(paths), exclude=engine.folder, progress=progress, source=source,
+            run = IndexRun(writer, paths, exclude=engine.folder, progress=progress, source=source, patterns=exclude,
                            publishers=(lambda: ()) if rebuild else (lambda: _publishers(engine)))
             report = run.run(jobs=jobs, start_method=start_method)
             if rebuild and not report.files and report.skipped:  # a mistyped path must not empty the index
@@ -79,7 +89,26 @@ def index_paths(
     finally:
         engine.close()
     report.seconds = time.perf_counter() - started
+    report.paths = [str(p) for p in paths]
     return report
+
+
+def recorded_paths(engine, wait: float, on_wait) -> list[str]:
+    """What earlier runs were given: the folders recorded as roots, and files not under any of them."""
+    writer = engine.open_writer(wait=wait, on_wait=on_wait)
+    try:
+        manifest = writer.manifest()
+    finally:
+        writer.close()
+    roots = sorted(path for path, state in manifest.items() if state.root)
+    folders = [Path(root) for root in roots]
+    loose = sorted(path for path, state in manifest.items() if not state.root and not _under(path, folders))
+    if not roots and not loose:
+        raise NothingRecorded(
+            f"the index at {engine.location} records no folders to refresh: name the folders of article files"
+            " to index (`newsearch index FOLDER...`)"
+        )
+    return roots + loose
 
 
 class IndexRun:
@@ -87,7 +116,7 @@ class IndexRun:
 
     def __init__(self, writer: EngineWriter, paths: list[str | os.PathLike], *, exclude: Path | None,
                  progress: ProgressFn | None = None, source: str | None = None,
-                 publishers: Callable[[], tuple[tuple[str, str | None], ...]] = tuple):
+                 publishers: Callable[[], tuple[tuple[str, str | None], ...]] = tuple, patterns: Sequence[str] = ()):
         self.writer = writer
         self.source = source  # None: each file keeps the name it was indexed under, if any
         # (name, an article's URL) of the publishers the index holds, to file new spellings under;
@@ -96,6 +125,7 @@ class IndexRun:
         self.paths = paths
         self.roots = [Path(p).resolve() for p in paths]
         self.exclude = exclude
+        self.patterns = list(patterns)
         self.progress = progress
         self.report = IndexReport()
         self.status = IndexProgress()
@@ -135,7 +165,14 @@ class IndexRun:
     def plan(self) -> list[tuple[str, FileState | None, int, str | None]]:
         """The files that need reading (new, changed, or named another source): (path, old state, size, source)."""
         work: list[tuple[str, FileState | None, int, str | None]] = []
-        for item in filestore.discover(self.paths, exclude=self.exclude):
+        for root in self.roots:
+            if root.is_dir():  # recorded, so that `newsearch index` alone refreshes it
+                self.finished[str(root)] = FileState(0, 0, "", root=True)
+
+        def passed(kind: str, path: str) -> None:
+            (self.report.unsupported if kind == "unsupported" else self.report.excluded).append(path)
+
+        for item in filestore.discover(self.paths, exclude=self.exclude, patterns=self.patterns, passed=passed):
             if isinstance(item, Skip):
                 self.report.skipped.append(item)
                 continue
@@ -152,6 +189,7 @@ class IndexRun:
             source = self.source if self.source is not None else (old.source if old else None)
             if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns and old.source == source:
                 self.report.unchanged += len(old.ids)
+                self.report.skipped.extend(Skip(where, reason) for where, reason in old.skips)  # still skipped
                 self.status.files_done += 1
             else:
                 work.append((item, old, stat.st_size, source))
@@ -177,9 +215,12 @@ class IndexRun:
         return self.runner
 
     def _remove_missing(self) -> None:
-        """Articles of files gone from the folders being indexed are removed."""
+        """Articles of files gone from the folders being indexed, or now excluded, are removed."""
+        left_out = [Path(p) for p in self.report.excluded]
         for path, state in list(self.manifest.items()):
-            if path not in self.seen and _under(path, self.roots) and not os.path.exists(path):
+            if path in self.seen or not _under(path, self.roots) or (state.root and Path(path) in self.roots):
+                continue
+            if not os.path.exists(path) or _under(path, left_out):
                 self.writer.delete_path(path)
                 self.report.removed += len(state.ids)
                 self.finished[path] = None
@@ -203,6 +244,7 @@ class IndexRun:
             entry = self.pending[result.path]
             self.status.bytes_done += result.nbytes
             self.report.skipped.extend(result.skips)
+            entry.skips.extend(result.skips)
             if result.error is not None:
                 self.report.skipped.append(Skip(result.path, result.error))
                 entry.tasks = -1  # not indexed; its old articles and manifest entry stay
@@ -233,9 +275,13 @@ class IndexRun:
     def _settle(self, path: str, entry: Pending) -> None:
         """Count a completely indexed file and queue its manifest entry."""
         old_ids = set(entry.old.ids) if entry.old else set()
+        entry.state.skips = [[skip.path, skip.reason] for skip in entry.skips]
         if entry.unchanged:
             self.report.unchanged += len(old_ids)
             entry.state.ids = list(entry.old.ids) if entry.old else []
+            if entry.old:  # same content: what was skipped in it still is
+                entry.state.skips = list(entry.old.skips)
+                self.report.skipped.extend(Skip(where, reason) for where, reason in entry.old.skips)
         else:
             new_ids = set(entry.ids)
             self.report.added += len(new_ids - old_ids)

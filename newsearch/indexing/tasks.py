@@ -59,6 +59,7 @@ class Pending:
     tasks: int
     ids: list[str] = field(default_factory=list)
     unchanged: bool = False
+    skips: list[Skip] = field(default_factory=list)  # what in it was skipped, remembered in the manifest
 
 
 @dataclass

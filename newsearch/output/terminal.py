@@ -170,12 +170,24 @@ def print_index_report(report, out=None) -> None:
     from rich.text import Text
 
     out = out or console()
+    others = "".join(f", {len(paths):,} {what}" for what, paths in (("unsupported", report.unsupported),
+                                                                      ("excluded", report.excluded)) if paths)
     line = (
         f"{report.added:,} added, {report.updated:,} updated, {report.unchanged:,} unchanged,"
-        f" {report.removed:,} removed, {len(report.skipped):,} skipped"
+        f" {report.removed:,} removed, {len(report.skipped):,} skipped{others}"
         f" ({report.files:,} files in {report.seconds:.1f} s)"
     )
     out.print(Text(line))
+
+
+def print_passed_over(report, out=None) -> None:
+    """--verbose: each file of another type, and each excluded file or folder, on its own line."""
+    from rich.text import Text
+
+    out = out or console(stderr=True)
+    for what, paths in (("unsupported file type", report.unsupported), ("excluded", report.excluded)):
+        for path in paths:
+            out.print(Text(f"not read {display_path(path)}: {what}", style="dim"), soft_wrap=True)
 
 
 def print_skips(skips, out=None) -> None:

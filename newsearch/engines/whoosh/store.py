@@ -71,7 +71,8 @@ def incompatible(shown: str, meta: dict) -> IndexIncompatible:
         why = f"folder layout {meta.get('format', 1)}, this version needs {FORMAT}"
     return IndexIncompatible(
         f"the index at {shown} was made by an incompatible version of newsearch ({why})"
-        " — run `newsearch index --rebuild DIR`"
+        f" — rebuild it from the article folders: `newsearch index --rebuild --index {shown} FOLDER...`"
+        " (the folders of article files, not the index)"
     )
 
 

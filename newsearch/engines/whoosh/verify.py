@@ -57,7 +57,7 @@ def _verify_data(data: Path, shown: str) -> Health:
     return Health(
         problems,
         articles=articles,
-        files=len(generation.files) if generation is not None else None,
+        files=sum(not state.root for state in generation.files.values()) if generation is not None else None,
         sources=_sources_of(data, generation),
     )
 
