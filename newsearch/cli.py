@@ -248,6 +248,8 @@ def query_command(words, index_dir, since, until, sources, undated, limit, offse
         return
     result = search(index_dir, text, options)
     _notes(result.notes)
+    if fields and not (as_json or as_jsonl or table):
+        _notes(["--fields chooses the columns of --csv, --tsv, --json and --jsonl; the terminal view was shown"])
     if as_json:
         from newsearch.output.jsonout import write_json
 

@@ -109,8 +109,10 @@ class SearchResult:
     """One page of ranked hits, with what the user should know about the query.
 
     ``total`` counts results as they are listed (a group of copies is one);
-    ``total_articles`` the matching articles before grouping; ``undated_excluded``
-    the undated articles that match but that a date filter left out.
+    exact unless ``total_exact`` is False (a long list, grouped only at its
+    top: then an upper bound). ``total_articles`` counts the matching articles
+    before grouping; ``undated_excluded`` the undated articles that match but
+    that a date filter left out.
     """
 
     query: str
@@ -122,6 +124,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]] | None = None
     total_articles: int | None = None  # None: the same as total
     undated_excluded: int = 0
+    total_exact: bool = True  # False: copies were grouped among the best matches only; total is an upper bound
 
     def to_dict(self) -> dict:
         data = {
@@ -129,6 +132,7 @@ class SearchResult:
             "total": self.total,
             "total_articles": self.total if self.total_articles is None else self.total_articles,
             "undated_excluded": self.undated_excluded,
+            "total_exact": self.total_exact,
             "took_ms": round(self.took_ms, 2),
             "hits": [hit.to_dict() for hit in self.hits],
             "notes": self.notes,

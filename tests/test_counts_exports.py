@@ -52,12 +52,24 @@ def rows(text: str, fmt: str = "csv") -> list[list[str]]:
 
 def test_total_counts_results_as_listed_and_total_articles_before_grouping(runner, archive):
     data = as_json(run(runner, archive, "query", "Blair", "-n", "10000", "--json"))
-    assert data["total"] == len(data["hits"])
+    assert data["total"] == len(data["hits"]) and data["total_exact"]
     copies = sum(len(hit["duplicates"]) for hit in data["hits"])
     assert copies > 0  # BBC politics holds byte-identical pairs
     assert data["total_articles"] == data["total"] + copies
     every = as_json(run(runner, archive, "query", "Blair", "-n", "10000", "--json", "--all"))
     assert every["total"] == every["total_articles"] == data["total_articles"] == len(every["hits"])
+
+
+def test_a_long_list_is_counted_about_until_the_page_reaches_its_end(runner, archive):
+    from newsearch.search.service import EXACT_UP_TO
+
+    top = as_json(run(runner, archive, "query", "said", "--json"))
+    assert top["total_articles"] > EXACT_UP_TO
+    assert not top["total_exact"] and top["total"] <= top["total_articles"]
+    assert run(runner, archive, "query", "said").stdout.startswith(f"about {top['total']:,} hits for said")
+    whole = as_json(run(runner, archive, "query", "said", "-n", "10000", "--json"))
+    assert whole["total_exact"] and whole["total"] == len(whole["hits"]) <= top["total"]
+    assert whole["total_articles"] == top["total_articles"] == len(whole["hits"]) + sum(len(h["duplicates"]) for h in whole["hits"])
 
 
 def test_header_paging_and_offset_agree(runner, archive):

@@ -73,7 +73,8 @@ def print_results(result, out=None) -> None:
     from rich.text import Text
 
     out = out or console()
-    count = f"{result.total:,} hit" + ("" if result.total == 1 else "s")
+    about = "" if getattr(result, "total_exact", True) else "about "
+    count = f"{about}{result.total:,} hit" + ("" if result.total == 1 else "s")
     header = Text.assemble((count, "bold"), " for ", (one_line(result.query), "bold"), f" ({result.took_ms:.0f} ms)")
     out.print(header)
     if result.suggestion:
@@ -90,7 +91,8 @@ def print_results(result, out=None) -> None:
     shown = len(result.hits)
     if result.total > (result.hits[-1].rank if result.hits else 0) and shown:
         out.print()
-        out.print(Text(f"Showing {result.hits[0].rank}–{result.hits[-1].rank} of {result.total:,}; use --limit/--offset for more.", style="dim"))
+        out.print(Text(f"Showing {result.hits[0].rank}–{result.hits[-1].rank} of {about}{result.total:,};"
+                       " use --limit/--offset for more.", style="dim"))
 
 
 def _print_hit(out, hit) -> None:

@@ -23,7 +23,7 @@ from newsearch.search.grouping import group_copies
 from newsearch.search.snippets import Highlighter, snippet
 
 SUGGEST_BELOW = 3  # offer a corrected query when fewer hits than this
-GROUP_ALL = 5_000  # matches ranked and grouped to count results exactly; past that, the rest count one each (a note)
+EXACT_UP_TO = 1_000  # matches ranked and grouped whole to count results exactly (see ranked_groups)
 
 
 def search(index: str | os.PathLike, text: str, options: SearchOptions | None = None, *,
@@ -35,7 +35,7 @@ def search(index: str | os.PathLike, text: str, options: SearchOptions | None = 
     deadline = Deadline()
     parsed, tree, left_out = parse_for(text, options, now)
     matches = engine.count(tree, deadline=deadline)
-    ranking, groups, total = ranked_groups(engine, tree, options, deadline, matches)
+    ranking, groups, total, exact = ranked_groups(engine, tree, options, deadline, matches)
     page = groups[options.offset : options.offset + options.limit]
     hits = make_hits(engine, ranking, page, options.offset)
     facets = engine.facets(tree, options.facets, deadline=deadline) if options.facets else None
@@ -60,6 +60,7 @@ def search(index: str | os.PathLike, text: str, options: SearchOptions | None = 
         facets=facets,
         total_articles=matches,
         undated_excluded=undated_excluded,
+        total_exact=exact,
     )
 
 
@@ -74,29 +75,33 @@ def parse_for(text: str, options: SearchOptions, now: datetime | None = None):
 
 
 def ranked_groups(engine: Engine, tree, options: SearchOptions, deadline: Deadline,
-                  matches: int) -> tuple[Ranking, list[list[int]], int]:
-    """The ranking, its hits grouped by copies (positions in ``ranking.hits``), and the number of
-    results as listed — what header, paging and JSON all count.
+                  matches: int) -> tuple[Ranking, list[list[int]], int, bool]:
+    """The ranking, its hits grouped by copies (positions in ``ranking.hits``), the number of results
+    as listed — what header, paging and JSON all count — and whether that number is exact.
 
-    Counting groups needs every match's copy signature, so the whole list is
-    ranked (up to GROUP_ALL matches; grouping is one pass). Past that, or
-    when the deadline cuts the ranking short, the matches not ranked count
-    one result each, with a note.
+    Counting groups needs every match's copy signature, so up to EXACT_UP_TO
+    matches (or when the page reaches the end of the list) the whole list is
+    ranked and grouped. Past that, ranking everything would cost the engine its
+    top-k shortcuts (a common word took five times as long), so only enough is
+    ranked to fill the page — grouping folds copies together, so a page of N
+    groups may need more than N hits: the ranking is asked again, twice as
+    deep, until the page fills — and the matches not ranked count one result
+    each: an upper bound, marked as not exact ("about" in the header).
     """
     wanted = options.offset + options.limit
     if not options.group_duplicates:
         ranking = engine.rank(tree, sort=options.sort, depth=wanted, deadline=deadline)
-        return ranking, [[i] for i in range(len(ranking.hits))], max(matches, len(ranking.hits))
-    depth = max(wanted, min(matches + 1, GROUP_ALL))  # one more than the matches: the ranking can tell it has all
-    ranking = engine.rank(tree, sort=options.sort, depth=depth, deadline=deadline)
-    groups = group_copies([hit.signature for hit in ranking.hits])
+        return ranking, [[i] for i in range(len(ranking.hits))], max(matches, len(ranking.hits)), True
+    depth = matches + 1 if matches <= EXACT_UP_TO else wanted * 2 + 10  # one more: the ranking can tell it has all
+    while True:
+        ranking = engine.rank(tree, sort=options.sort, depth=depth, deadline=deadline)
+        groups = group_copies([hit.signature for hit in ranking.hits])
+        if len(groups) >= wanted or ranking.complete or deadline.expired():
+            break
+        depth *= 2
     if ranking.complete:
-        return ranking, groups, len(groups)
-    unranked = max(0, matches - len(ranking.hits))
-    if unranked and not deadline.expired():
-        ranking.notes.append(f"copies were grouped among the first {len(ranking.hits):,} matches;"
-                             f" the other {unranked:,} count one result each")
-    return ranking, groups, len(groups) + unranked
+        return ranking, groups, len(groups), True
+    return ranking, groups, len(groups) + max(0, matches - len(ranking.hits)), False
 
 
 def make_hits(engine: Engine, ranking: Ranking, groups: list[list[int]], offset: int) -> list[Hit]:

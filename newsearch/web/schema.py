@@ -41,6 +41,7 @@ class SearchResult(BaseModel):
     total: int = Field(description="number of results as listed (a group of copies is one)")
     total_articles: int = Field(description="matching articles before copies are grouped")
     undated_excluded: int = Field(description="undated articles that match but that a date filter left out")
+    total_exact: bool = Field(description="false when copies were grouped among the best matches only: total is then an upper bound")
     took_ms: float
     hits: list[Hit]
     notes: list[str] = Field(description="parts of the query that were not understood or were changed")
