@@ -272,7 +272,8 @@ def query_command(words, index_dir, since, until, sources, undated, limit, offse
         from newsearch.output import terminal
 
         terminal.print_results(result)
-    sys.exit(ExitCode.OK if result.hits else ExitCode.NO_HITS)
+    listed = result.hits or (result.total > offset)  # (a deadline may cut the page short: still found)
+    sys.exit(ExitCode.OK if listed else ExitCode.NO_HITS)
 
 
 def _notes(notes) -> None:

@@ -75,7 +75,7 @@ def _rebuild(index, sources: list[str], report: CheckReport, progress) -> None:
     from newsearch.engines import open_engine
     from newsearch.indexing.run import index_paths
 
-    present = [path for path in sources if os.path.isfile(path)]
+    present = [path for path in sources if os.path.isfile(path) or os.path.isdir(path)]  # folders: the recorded roots
     kept = set(present)
     report.missing = [path for path in sources if path not in kept]
     if not present:
