@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from newsearch import buckets
@@ -297,7 +297,8 @@ class _Writer:
         self.deleted = set()
         for article in parts:
             docs[article.id] = _doc(article)
-        self.engine.manifest_state = {path: FileState(s.size, s.mtime_ns, s.sha1, list(s.ids)) for path, s in manifest.items()}
+        # Every field kept (source, skips, root), as an engine stores the manifest it is given.
+        self.engine.manifest_state = {path: replace(s, ids=list(s.ids), skips=[list(k) for k in s.skips]) for path, s in manifest.items()}
 
     def cancel(self) -> None:
         self.deleted = set()

@@ -106,7 +106,8 @@ class EngineWriter(Protocol):
     notes: list[str]  # what the user should know about how this run writes (said once per run)
 
     def manifest(self) -> dict[str, FileState]:
-        """The files the index holds articles of, as of the last commit."""
+        """The files the index holds articles of, and the folders given to runs (``FileState.root``,
+        what ``newsearch index`` with no paths refreshes), as of the last commit; kept as given."""
 
     def sink(self) -> ArticleSink:
         """A sink in this process."""
