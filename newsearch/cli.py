@@ -37,7 +37,7 @@ def index_option(command):
 
 
 def _set_color(_ctx, _param, value):
-    from newsearch.output.terminal import set_color
+    from newsearch.output.color import set_color
 
     set_color(value or "auto")
     return value

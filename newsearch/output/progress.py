@@ -38,7 +38,7 @@ class _Bar:
             from rich.console import Console
             from rich.progress import Progress
 
-            from newsearch.output.terminal import color_options
+            from newsearch.output.color import color_options
 
             console = Console(file=self.stream, stderr=self.stream is sys.stderr, **color_options())
             self.progress = Progress(*columns_for(console.width), console=console, auto_refresh=False, transient=True)
