@@ -221,6 +221,21 @@ def test_a_rerun_converges_and_a_changed_file_is_updated(runner, opensearch_url,
     assert _json(runner, "query", "Zanzibar", "--json", "--index", opensearch_url)["total"] == 1
 
 
+def test_the_manifest_keeps_every_field_the_indexing_run_records(runner, opensearch_url, tmp_path):
+    """--source, skipped files and the recorded folders live in the cluster's manifest as in a folder's."""
+    import shutil
+
+    folder = tmp_path / "news"
+    shutil.copytree(SEEDS, folder)
+    (folder / "empty.txt").write_bytes(b"")
+    result = invoke(runner, "index", folder, "--index", opensearch_url, "--source", "Wire Desk")
+    assert result.exit_code == 0, result.stderr
+    again = _json(runner, "index", "--json", "--index", opensearch_url)  # no paths: the recorded folder
+    assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    assert [skip["path"] for skip in again["skipped"]] == [str(folder / "empty.txt")]
+    assert _json(runner, "stats", "--json", "--index", opensearch_url)["sources"] == {"Wire Desk": 2}
+
+
 # --- the lock, --rebuild -----------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import asdict, fields, replace
 from datetime import UTC, datetime
 
 from newsearch.engines.opensearch import connection
@@ -260,8 +261,17 @@ def read_manifest(client, spec: connection.Spec, concrete: str) -> dict[str, Fil
     out = {}
     for hit in helpers.scan(client, index=state_index(spec.name), query=query, size=2000):
         s = hit["_source"]
-        out[s["path"]] = FileState(s["size"], s["mtime_ns"], s["sha1"], list(s["ids"]))
+        out[s["path"]] = FileState(**{name: s[name] for name in _STATE_FIELDS if name in s})
     return out
+
+
+# Every field of a manifest entry is kept (sizes and hashes, and the --source name, the
+# remembered skips and the recorded folders), as the Whoosh engine keeps them.
+_STATE_FIELDS = tuple(f.name for f in fields(FileState))
+
+
+def _copy(state: FileState) -> FileState:
+    return replace(state, ids=list(state.ids), skips=[list(skip) for skip in state.skips])
 
 
 def last_commit(engine, concrete: str) -> str | None:
@@ -298,7 +308,7 @@ class OpenSearchWriter:
         self.fresh = count == 0
 
     def manifest(self) -> dict[str, FileState]:
-        return {p: FileState(s.size, s.mtime_ns, s.sha1, list(s.ids)) for p, s in self._manifest.items()}
+        return {p: _copy(s) for p, s in self._manifest.items()}
 
     def sink(self) -> OpenSearchSink:
         sink = OpenSearchSink(self.spec, self.concrete, self.batch, client=self.client)
@@ -338,17 +348,16 @@ class OpenSearchWriter:
         actions = []
         for path, state in manifest.items():
             old = self._manifest.get(path)
-            if old is None or (old.size, old.mtime_ns, old.sha1, old.ids) != (state.size, state.mtime_ns, state.sha1, state.ids):
+            if old is None or old != state:
                 actions.append({"_op_type": "index", "_index": index, "_id": _entry_id(self.concrete, path), "_source": {
-                    "kind": "file", "index": self.concrete, "path": path, "size": state.size,
-                    "mtime_ns": state.mtime_ns, "sha1": state.sha1, "ids": list(state.ids)}})
+                    "kind": "file", "index": self.concrete, "path": path, **asdict(state)}})
         for path in set(self._manifest) - set(manifest):
             actions.append({"_op_type": "delete", "_index": index, "_id": _entry_id(self.concrete, path)})
         actions.append({"_op_type": "index", "_index": index, "_id": f"commit:{self.concrete}",
                         "_source": {"kind": "commit", "index": self.concrete, "time": _now()}})
         helpers.bulk(self.client, actions, max_retries=RETRY_ROUNDS, initial_backoff=1, max_backoff=MAX_BACKOFF,
                      chunk_size=1000, refresh="true")
-        self._manifest = {p: FileState(s.size, s.mtime_ns, s.sha1, list(s.ids)) for p, s in manifest.items()}
+        self._manifest = {p: _copy(s) for p, s in manifest.items()}
 
     def cancel(self) -> None:
         """Take back the articles this writer added since the last commit (updates of known ids stay:
