@@ -235,3 +235,92 @@ def test_real_headlines_stay_indexed():
     headline = "Yukos unit buyer faces loan claim"
     assert ranking.indexed_title(headline, headline + ". The owners of the unit said") == headline
     assert ranking.indexed_title("", "anything") == ""
+
+
+# ------------------------------------------------------------------ term-at-a-time scoring
+
+
+def _exact_top(searcher, q, limit: int, allowed=None) -> list[tuple[int, float]]:
+    """The best ``limit`` documents by Whoosh's own score of each matching document, one at a time."""
+    matching = [d for d in q.docs(searcher) if allowed is None or d in allowed]
+    scores = [(d, searcher.search(q, filter={d}, limit=1)[0].score) for d in matching]
+    return sorted(scores, key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def _compiled(searcher, text: str):
+    from newsearch.engines.whoosh.compile import compile_tree
+    from newsearch.query.parser import parse_query
+
+    return compile_tree(searcher, parse_query(text).tree)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what did the central bank say about rising interest rates and the weak dollar in asia",
+        "Yukos",
+        "U.S. economy growth",  # a phrase clause (u s) beside terms
+        "Deutsche Bank profits in Germany",  # capitalised words: the names preference (AndMaybe)
+        "oil pric* opec",  # a pattern's words
+        "(oil OR gas)^2 prices",
+        "+oil prices dollar",  # a required word with optional ones: AndMaybe(required, optional)
+        "title:oil prices",
+    ],
+)
+def test_term_at_a_time_scores_equal_whooshs_document_by_document(bbc_index, text):
+    from newsearch.deadline import Deadline
+    from newsearch.engines.whoosh import accumulate
+
+    with bbc_index.searcher(weighting=ranking.weighting()) as searcher:
+        compiled = _compiled(searcher, text)
+        fast, finished, matched = accumulate.top_documents(
+            searcher, compiled.query, allowed=None, limit=15, deadline=Deadline()
+        )
+        expected = _exact_top(searcher, compiled.query, 15)
+        assert finished and fast and matched == len(set(compiled.query.docs(searcher)))
+        assert [d for d, _ in fast] == [d for d, _ in expected]
+        assert [s for _, s in fast] == pytest.approx([s for _, s in expected], rel=1e-12)
+
+
+def test_term_at_a_time_honours_the_allowed_set_and_segments_and_deletions(tmp_path):
+    from whoosh import index
+
+    from newsearch.deadline import Deadline
+    from newsearch.engines.whoosh import accumulate
+
+    folder = _corpus("bbc", "business")
+    ix = index.create_in(str(tmp_path), build_schema())
+    paths = sorted(folder.glob("*.txt"))[:60]
+    for batch in (paths[:20], paths[20:45], paths[45:]):  # three segments
+        writer = ix.writer()
+        for path in batch:
+            title, _, body = path.read_bytes().decode("utf-8", "replace").partition("\n")
+            writer.add_document(id=path.stem, title=title.strip(), body=body.strip())
+        writer.commit(merge=False)
+    with ix.searcher(weighting=ranking.weighting()) as searcher:
+        q = _compiled(searcher, "oil prices and the dollar").query
+        top = [d for d, _ in _exact_top(searcher, q, 10)]
+        gone = searcher.stored_fields(top[1])["id"]
+    writer = ix.writer()
+    writer.delete_by_term("id", gone)
+    writer.commit(merge=False)
+    with ix.searcher(weighting=ranking.weighting()) as searcher:
+        assert len(searcher.subsearchers) == 3 and searcher.reader().has_deletions()
+        q = _compiled(searcher, "oil prices and the dollar").query
+        allowed = set(range(0, searcher.doc_count_all(), 2))
+        for subset in (None, allowed):
+            fast, _, _ = accumulate.top_documents(searcher, q, allowed=subset, limit=10, deadline=Deadline())
+            expected = _exact_top(searcher, q, 10, subset)
+            assert [d for d, _ in fast] == [d for d, _ in expected]
+            assert [s for _, s in fast] == pytest.approx([s for _, s in expected], rel=1e-12)
+            assert gone not in {searcher.stored_fields(d)["id"] for d, _ in fast}
+
+
+def test_queries_with_required_clauses_are_left_to_whoosh(bbc_index):
+    from newsearch.deadline import Deadline
+    from newsearch.engines.whoosh import accumulate
+
+    with bbc_index.searcher(weighting=ranking.weighting()) as searcher:
+        for text in ("oil AND prices", "oil AND prices dollar", "oil -opec", "title:oil title:prices"):
+            q = _compiled(searcher, text).query
+            assert accumulate.top_documents(searcher, q, allowed=None, limit=10, deadline=Deadline()) is None

@@ -16,14 +16,29 @@ from whoosh import query as wq
 from newsearch.deadline import Deadline, DeadlineExceeded
 from newsearch.engines.whoosh.columns import column, column_list
 from newsearch.engines.whoosh.compile import NO_DATE, Compiled, TermUnion
-from newsearch.engines.whoosh.ranking import DocumentBonus
+from newsearch.engines.whoosh.ranking import DocumentBonus, Settings
 
 CHECK_EVERY = 4096  # documents between two looks at the deadline
 
 
-def top_documents(searcher, compiled: Compiled, *, limit: int, sortedby, deadline: Deadline) -> tuple[list[tuple[int, float]], bool]:
-    """``(docnum, score)`` of the best ``limit`` matches, and whether the search ran to the end."""
+def top_documents(
+    searcher, compiled: Compiled, *, limit: int, sortedby, deadline: Deadline
+) -> tuple[list[tuple[int, float]], bool, int | None]:
+    """``(docnum, score)`` of the best ``limit`` matches, whether the search ran to the end, and the
+    number of matches when it came for free (term-at-a-time scoring sees them all), else None.
+
+    Ranked by relevance, a sum of optional clauses (free text) is scored term at a time
+    (:mod:`accumulate`: the same scores, several times faster on long questions); the rest by Whoosh.
+    """
     from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+    if sortedby is None:
+        from newsearch.engines.whoosh import accumulate
+
+        fast = accumulate.top_documents(searcher, compiled.query, allowed=compiled.allowed, limit=limit,
+                                        deadline=deadline)
+        if fast is not None:
+            return fast
 
     inner = searcher.collector(limit=limit, sortedby=sortedby, filter=compiled.allowed)
     collector = TimeLimitCollector(inner, timelimit=max(0.001, deadline.remaining()))
@@ -33,24 +48,34 @@ def top_documents(searcher, compiled: Compiled, *, limit: int, sortedby, deadlin
     except TimeLimit:
         finished = False
         deadline.cut_short("the search")
-    return list(collector.results().items()), finished
+    return list(collector.results().items()), finished, None
 
 
-def with_feedback(searcher, query: wq.Query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+def with_feedback(searcher, query: wq.Query, ranked: list[tuple[int, float]], settings: Settings) -> list[tuple[int, float]]:
     """Re-rank the top hits with pseudo-relevance feedback (ranking.feedback_bonus).
 
     The same order as searching ``ranking.expand(query)``, without a second
-    search: the bonus goes only to the top FEEDBACK_DEPTH hits, which already
-    outscore the rest, so only they need re-sorting.
+    search: the bonus goes only to the top ``settings.feedback_depth`` hits,
+    which already outscore the rest, so only they need re-sorting.
     """
-    from newsearch.engines.whoosh.ranking import FEEDBACK_DEPTH, feedback_bonus
+    from newsearch.engines.whoosh.ranking import feedback_bonus
 
-    bonus = feedback_bonus(searcher, query, [docnum for docnum, _ in ranked[:FEEDBACK_DEPTH]])
+    depth = settings.feedback_depth
+    bonus = feedback_bonus(
+        searcher,
+        query,
+        [docnum for docnum, _ in ranked[:depth]],
+        docs=settings.feedback_docs,
+        terms=settings.feedback_terms,
+        weight=settings.feedback_weight,
+        min_words=settings.feedback_min_words,
+        fields=settings.fields,
+    )
     if not bonus:
         return ranked
-    top = [(docnum, score + bonus.get(docnum, 0.0)) for docnum, score in ranked[:FEEDBACK_DEPTH]]
+    top = [(docnum, score + bonus.get(docnum, 0.0)) for docnum, score in ranked[:depth]]
     top.sort(key=lambda item: (-item[1], item[0]))
-    return top + ranked[FEEDBACK_DEPTH:]
+    return top + ranked[depth:]
 
 
 def matching_docs(searcher, compiled: Compiled, deadline: Deadline) -> Iterator[int]:

@@ -22,7 +22,7 @@ def similar_documents(searcher, docnum: int, *, limit: int, deadline: Deadline) 
         return [], 0, []
     query = wq.Or([wq.Term("body", word, boost=weight) for word, weight in terms])
     live = set(searcher.docs_for_query(query)) - _identical_copies(searcher, docnum)
-    ranked, _finished = top_documents(searcher, Compiled(query=query, allowed=live or {-1}), limit=limit, sortedby=None, deadline=deadline)
+    ranked, _finished, _matched = top_documents(searcher, Compiled(query=query, allowed=live or {-1}), limit=limit, sortedby=None, deadline=deadline)
     return ranked, len(live), [word for word, _ in terms]
 
 
