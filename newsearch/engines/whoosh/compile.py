@@ -19,6 +19,7 @@ Capitalised free words also prefer articles that use them as names
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -51,9 +52,14 @@ class Compiled:
         return self.query is wq.NullQuery or self.allowed == {NO_DOCUMENT}
 
 
-def compile_tree(searcher, node: t.Node, deadline: Deadline | None = None) -> Compiled:
-    """Compile ``node`` for ``searcher`` (wildcards are expanded against its terms)."""
-    compiler = _Compiler(searcher, deadline or Deadline(None))
+def compile_tree(
+    searcher, node: t.Node, deadline: Deadline | None = None, *, fields: Mapping[str, float] = FIELD_BOOSTS
+) -> Compiled:
+    """Compile ``node`` for ``searcher`` (wildcards are expanded against its terms).
+
+    ``fields``: the free-text fields and their weights (``ranking.Settings.fields``).
+    """
+    compiler = _Compiler(searcher, deadline or Deadline(None), fields)
     if isinstance(node, t.Bool) and node.filter:
         allowed: set[int] | None = compiler.docs_of_all(node.filter)
         query = compiler._bool_parts(node, [], filtered=True)
@@ -69,8 +75,9 @@ def compile_tree(searcher, node: t.Node, deadline: Deadline | None = None) -> Co
 
 
 class _Compiler:
-    def __init__(self, searcher, deadline: Deadline):
+    def __init__(self, searcher, deadline: Deadline, fields: Mapping[str, float]):
         self.searcher = searcher
+        self.boosts = fields
         self.schema = searcher.schema
         self.reader = searcher.reader()
         self.deadline = deadline
@@ -149,7 +156,7 @@ class _Compiler:
 
     def _fields(self, name: str | None) -> list[tuple[str, float]]:
         if name is None:
-            return [(f, boost) for f, boost in FIELD_BOOSTS.items() if f in self.schema]
+            return [(f, boost) for f, boost in self.boosts.items() if f in self.schema]
         return [(name, 1.0)] if name in self.schema else []
 
     def _analyse(self, fieldname: str, word: str) -> list[str]:
@@ -193,7 +200,7 @@ class _Compiler:
                 q: wq.MultiTerm = wq.Prefix(name, pattern[:-1])
             else:
                 q = wq.Wildcard(name, pattern)
-            parts.append(self._bounded(q, node.pattern, FIELD_BOOSTS.get(name, 1.0) * node.boost))
+            parts.append(self._bounded(q, node.pattern, self.boosts.get(name, 1.0) * node.boost))
         return self._per_field([p for p in parts if p is not wq.NullQuery])
 
     def _fuzzy(self, node: t.Fuzzy) -> wq.Query:
@@ -206,7 +213,7 @@ class _Compiler:
             if len(terms) != 1:
                 continue
             q = wq.FuzzyTerm(name, terms[0], maxdist=node.distance, prefixlength=1)
-            parts.append(self._bounded(q, node.text + "~", FIELD_BOOSTS.get(name, 1.0) * node.boost))
+            parts.append(self._bounded(q, node.text + "~", self.boosts.get(name, 1.0) * node.boost))
         return self._per_field([p for p in parts if p is not wq.NullQuery])
 
     def _bounded(self, q: wq.MultiTerm, typed: str, boost: float) -> wq.Query:
@@ -267,7 +274,7 @@ class _Compiler:
             if len(spans) >= 2:
                 # Whoosh's slop is the distance between positions: 1 for neighbours, so distance + 1.
                 near = SpanNear2(spans, slop=node.distance + 1, ordered=False)
-                near.boost = FIELD_BOOSTS.get(name, 1.0) * node.boost
+                near.boost = self.boosts.get(name, 1.0) * node.boost
                 parts.append(near)
             elif spans:
                 parts.append(spans[0])

@@ -22,6 +22,7 @@ from newsearch.engines.whoosh import reading, store
 from newsearch.engines.whoosh.columns import column
 from newsearch.engines.whoosh.compile import NO_DATE, Compiled, compile_tree
 from newsearch.engines.whoosh.documents import path_term, stored_article
+from newsearch.engines.whoosh.ranking import SETTINGS, Settings
 from newsearch.errors import NewsearchError
 from newsearch.models import Article, Stats
 from newsearch.query import tree as t
@@ -62,6 +63,7 @@ class WhooshEngine:
         self._key: tuple | None = None  # which data folder the searcher reads (changes with a rebuild)
         self._checked_for: Deadline | None = None  # the request the searcher was last checked fresh for
         self._compiled: tuple | None = None  # (deadline, searcher, tree, Compiled) of the last compile
+        self.settings: Settings = SETTINGS
 
     @classmethod
     def open(cls, spec: str | os.PathLike, *, create: bool = False) -> WhooshEngine:
@@ -95,11 +97,9 @@ class WhooshEngine:
                 pass
             searcher.close()
             self._searcher = None
-        from newsearch.engines.whoosh.ranking import weighting
-
         ix, state = store.open_for_reading(self.folder, shown=self.location)
         try:
-            self._searcher = ix.searcher(weighting=weighting())
+            self._searcher = ix.searcher(weighting=self.settings.weighting())
         except (PermissionError, MemoryError):
             raise
         except Exception as exc:  # a segment file cut short, missing or garbled
@@ -113,6 +113,21 @@ class WhooshEngine:
 
         problems = verify(self.folder, self.location).problems
         return store.damaged(self.location, problems[0]) if problems else exc
+
+    def use_settings(self, settings: Settings) -> None:
+        """Rank with other parameters from now on (benchmarks/ranking.py tries them without re-indexing).
+
+        The open searcher is kept with a new weighting, so what its readers cache (length norms,
+        feedback documents' terms) serves the next setting too.
+        """
+        self.settings = settings
+        self._compiled = None
+        searcher = self._searcher
+        if searcher is not None:
+            weighting = settings.weighting()
+            searcher.weighting = weighting
+            for sub, _offset in searcher.leaf_searchers():
+                sub.weighting = weighting
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -133,15 +148,15 @@ class WhooshEngine:
         sortedby = None if sort == "relevance" else reading.date_order(newest_first=sort == "-date")
         fetch = depth
         if sortedby is None:
-            from newsearch.engines.whoosh.ranking import FEEDBACK_DEPTH
-
-            fetch = max(depth, FEEDBACK_DEPTH)  # feedback may lift any of the top FEEDBACK_DEPTH
-        ranked, finished = reading.top_documents(searcher, compiled, limit=fetch, sortedby=sortedby, deadline=deadline)
+            fetch = max(depth, self.settings.feedback_depth)  # feedback may lift any of the top feedback_depth
+        ranked, finished, matched = reading.top_documents(
+            searcher, compiled, limit=fetch, sortedby=sortedby, deadline=deadline
+        )
         if sortedby is None:
-            ranked = reading.with_feedback(searcher, compiled.query, ranked)
+            ranked = reading.with_feedback(searcher, compiled.query, ranked, self.settings)
         # Every match is in only when fewer came back than were asked for (exactly `fetch` may mean more wait).
         complete = finished and len(ranked) < fetch and len(ranked) <= depth
-        total = len(ranked) if finished and len(ranked) < fetch else None
+        total = len(ranked) if finished and len(ranked) < fetch else (matched if finished else None)
         if total is None and count:
             total, _exact = reading.count_matches(searcher, compiled, deadline)
             total = max(total, len(ranked))
@@ -179,7 +194,7 @@ class WhooshEngine:
         if cached is not None and cached[0] is deadline and cached[1] is searcher and cached[2] == query:
             return cached[3]
         try:
-            compiled = compile_tree(searcher, query, deadline)
+            compiled = compile_tree(searcher, query, deadline, fields=self.settings.fields)
         except DeadlineExceeded:
             deadline.cut_short("the search")
             return None

@@ -41,6 +41,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import pairwise
 
 from whoosh import query as wq
@@ -52,8 +53,9 @@ from newsearch.engines.whoosh.analysis import TOKEN_PATTERN
 from newsearch.engines.whoosh.schema import FIELD_BOOSTS
 from newsearch.query.words import AMBIGUOUS_STOP_WORDS, STOP_WORDS  # one list for the parser and ranking
 
-# BM25 parameters. K1 = 1.5 (within the usual 1.2-2.0) beat 1.2 on both halves
-# of the TIME queries; B is the usual 0.75.
+# The shipped ranking parameters, chosen by benchmarks/ranking.py on TIME, CISI, Cranfield and MEDLINE
+# together (coordinate ascent; each collection's quoted figure comes from the choice made on the other three).
+# BM25: K1 = 1.5 (tried 1.2, 2.0), B = 0.75 (tried 0.6, 0.9).
 K1 = 1.5
 B = 0.75
 
@@ -63,15 +65,49 @@ PROXIMITY_SLOP = 2
 
 # Pseudo-relevance feedback: how many top documents, how many expansion terms,
 # and the share of the final query given to the expansion terms (RM3's lambda).
-FEEDBACK_DOCS = 5
-FEEDBACK_TERMS = 20
-FEEDBACK_WEIGHT = 0.6
+FEEDBACK_DOCS = 5  # tried 10
+FEEDBACK_TERMS = 40  # tried 20
+FEEDBACK_WEIGHT = 0.6  # tried 0 (no feedback), 0.4, 0.75
 # Queries of fewer words than this are not expanded (see :func:`expand`).
 FEEDBACK_MIN_WORDS = 3
 # Expansion re-scores this many top hits of the original query.
 FEEDBACK_DEPTH = 50
 # Only the first characters of each feedback document are read (cost bound).
 FEEDBACK_CHARS = 2500
+# Feedback documents whose terms are kept with an open reader (about 2 KB each).
+FEEDBACK_CACHE = 4096
+
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One ranking configuration: the query-time parameters ``benchmarks/ranking.py`` chooses.
+
+    The product ships one of them (:data:`SETTINGS`), chosen on every
+    development collection at once; the benchmark tries others on an engine
+    (``WhooshEngine.use_settings``) without re-indexing, since all of them act
+    at query time.
+    """
+
+    k1: float = K1
+    b: float = B
+    title_boost: float = FIELD_BOOSTS["title"]
+    feedback_docs: int = FEEDBACK_DOCS
+    feedback_terms: int = FEEDBACK_TERMS
+    feedback_weight: float = FEEDBACK_WEIGHT  # 0: no feedback
+    feedback_depth: int = FEEDBACK_DEPTH
+    feedback_min_words: int = FEEDBACK_MIN_WORDS
+
+    @property
+    def fields(self) -> dict[str, float]:
+        """Free-text fields and their BM25F weights."""
+        return {**FIELD_BOOSTS, "title": self.title_boost}
+
+    def weighting(self) -> scoring.WeightingModel:
+        return weighting(k1=self.k1, b=self.b)
+
+
+SETTINGS = Settings()
 
 # Query words are the index's tokens (newsearch.terms): "U.S.", "O'Neill", "AT&T", "e-mail" are one word.
 _WORD = re.compile(TOKEN_PATTERN)
@@ -215,19 +251,7 @@ def feedback_terms(
     total_share = sum(shares)
     rm: dict[str, float] = {}  # relevance model: sum_d p(t|d) p(d|q)
     for docnum, share in zip(docnums, shares, strict=True):
-        tf: Counter[str] = Counter()
-        stored = None
-        for name in fieldnames:
-            if name not in searcher.schema:
-                continue
-            if reader.has_vector(docnum, name):
-                tf.update(dict(reader.vector_as("weight", docnum, name)))
-            else:
-                if stored is None:
-                    stored = reader.stored_fields(docnum)
-                text = stored.get(name) or ""
-                tf.update(t.text for t in searcher.schema[name].analyzer(text[:max_chars]))
-        length = sum(tf.values()) or 1
+        tf, length = _document_terms(searcher, docnum, fieldnames, max_chars)
         for term, freq in tf.items():
             rm[term] = rm.get(term, 0.0) + share / total_share * freq / length
     n = reader.doc_count_all()
@@ -242,10 +266,16 @@ def feedback_terms(
     )
     scored: list[tuple[str, float]] = []
     top: list[float] = []  # the best ``count`` scores so far, a min-heap
+    # Document frequencies, kept with the reader (the vocabulary of feedback documents recurs).
+    frequencies = reader.__dict__.setdefault("_newsearch_feedback_df", {}).setdefault(fieldnames, {})
+    if len(frequencies) > 50 * FEEDBACK_CACHE:
+        frequencies.clear()
     for w, term in candidates:
         if len(top) >= count and w * best_idf < top[0]:
             break
-        df = max(reader.doc_frequency(name, term) for name in fieldnames)
+        df = frequencies.get(term)
+        if df is None:
+            df = frequencies[term] = max(reader.doc_frequency(name, term) for name in fieldnames)
         if df <= 1:
             continue  # a word of one document says nothing about the others
         score = w * math.log(1.0 + (n - df + 0.5) / (df + 0.5))
@@ -256,6 +286,33 @@ def feedback_terms(
             heapq.heapreplace(top, score)
     scored.sort(key=lambda tw: (-tw[1], tw[0]))
     return scored[:count]
+
+
+def _document_terms(searcher, docnum: int, fieldnames: tuple[str, ...], max_chars: int) -> tuple[Counter, int]:
+    """The term counts of one feedback document and their total, kept with the reader: the top
+    documents of related queries recur, and analysing their text is most of what feedback costs."""
+    reader = searcher.reader()
+    cache = reader.__dict__.setdefault("_newsearch_feedback_terms", {})
+    key = (docnum, fieldnames, max_chars)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    tf: Counter[str] = Counter()
+    stored = None
+    for name in fieldnames:
+        if name not in searcher.schema:
+            continue
+        if reader.has_vector(docnum, name):
+            tf.update(dict(reader.vector_as("weight", docnum, name)))
+        else:
+            if stored is None:
+                stored = reader.stored_fields(docnum)
+            text = stored.get(name) or ""
+            tf.update(t.text for t in searcher.schema[name].analyzer(text[:max_chars]))
+    if len(cache) >= FEEDBACK_CACHE:
+        cache.clear()
+    cache[key] = found = (tf, sum(tf.values()) or 1)
+    return found
 
 
 def expand(
@@ -337,21 +394,12 @@ def feedback_bonus(
 
 def _term_scores(searcher, docnums: list[int], terms: list[tuple[str, str, float]]) -> dict[int, float]:
     """sum(boost * score of the term) for each of the (sorted, global) ``docnums``."""
-    reader = searcher.reader()
+    from newsearch.engines.whoosh.accumulate import term_scores_at
+
     scores: dict[int, float] = {}
     for name, text, boost in terms:
-        if (name, text) not in reader:
-            continue
-        m = searcher.postings(name, text)
-        for docnum in docnums:
-            if not m.is_active():
-                break
-            if m.id() < docnum:
-                m.skip_to(docnum)
-                if not m.is_active():
-                    break
-            if m.id() == docnum:
-                scores[docnum] = scores.get(docnum, 0.0) + boost * m.score()
+        for docnum, score in term_scores_at(searcher, wq.Term(name, text, boost=boost), docnums).items():
+            scores[docnum] = scores.get(docnum, 0.0) + score
     return scores
 
 
