@@ -63,3 +63,14 @@ def test_suggestion_in_json(index, runner):
     result = invoke(runner, "query", "Gadaffi", "--index", index, "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["suggestion"] == "Gaddafi"
+
+
+def test_a_long_question_keeps_its_one_slip_corrected(index):
+    question = "what did Blunket say to the home office about identity cards and the police in the election campaign"
+    assert suggestion(index, question) == question.replace("Blunket", "Blunkett")
+
+
+def test_a_question_about_what_the_archive_does_not_hold_is_not_corrected_word_by_word(index):
+    # Three words no article has: a question on another subject, not three slips (each would be
+    # "corrected" to some near word of the archive, and each costs a scan of its vocabulary).
+    assert suggestion(index, "polarography of cerebrospinal fluid in vertebrates and the Blunket report") is None
