@@ -13,6 +13,8 @@ function words is decided here, per query. The query path::
         results = s.search(q, filter=flt, limit=n, terms=True)
 
 API
+- :class:`Settings`, :data:`SETTINGS` -- the query-time parameters as one
+  value; the engine ranks with ``SETTINGS`` (the module's constants).
 - :func:`weighting` -- BM25F with the Robertson IDF, K1 1.5, B 0.75.
 - :func:`query_words` -- the words of a free-text query worth searching
   (function words dropped unless that leaves nothing; "US", "WHO", "May"
@@ -29,9 +31,10 @@ API
 - :func:`indexed_title` -- index side: a stand-in title made of the body's
   opening words is not indexed as a title (keep it stored for display).
 
-Measured on the TIME test collection by ``benchmarks/ranking.py`` (numbers
-and the variants tried in that file's docstring) and for cost on 24k
-articles by ``benchmarks/ranking_speed.py``.
+The parameters are chosen by ``benchmarks/ranking.py`` on four test
+collections (TIME, CISI, Cranfield, MEDLINE), held out by collection; figures
+and the earlier TIME-only variants are in ``benchmarks/README.md``. Cost:
+``benchmarks/ranking_speed.py`` (24k articles), ``benchmarks/long_queries.py``.
 """
 
 from __future__ import annotations
