@@ -70,7 +70,7 @@ PROXIMITY_SLOP = 2
 # and the share of the final query given to the expansion terms (RM3's lambda).
 FEEDBACK_DOCS = 5  # tried 10
 FEEDBACK_TERMS = 40  # tried 20
-FEEDBACK_WEIGHT = 0.6  # tried 0 (no feedback), 0.4, 0.75
+FEEDBACK_WEIGHT = 0.75  # tried 0 (no feedback), 0.4, 0.6
 # Queries of fewer words than this are not expanded (see :func:`expand`).
 FEEDBACK_MIN_WORDS = 3
 # Expansion re-scores this many top hits of the original query.
