@@ -324,3 +324,15 @@ def test_queries_with_required_clauses_are_left_to_whoosh(bbc_index):
         for text in ("oil AND prices", "oil AND prices dollar", "oil -opec", "title:oil title:prices"):
             q = _compiled(searcher, text).query
             assert accumulate.top_documents(searcher, q, allowed=None, limit=10, deadline=Deadline()) is None
+
+
+def test_term_at_a_time_stops_at_the_deadline_with_a_note(bbc_index):
+    from newsearch.deadline import Deadline
+    from newsearch.engines.whoosh import accumulate
+
+    with bbc_index.searcher(weighting=ranking.weighting()) as searcher:
+        q = _compiled(searcher, "oil prices and the dollar").query
+        deadline = Deadline(0.0)
+        top, finished, _matched = accumulate.top_documents(searcher, q, allowed=None, limit=10, deadline=deadline)
+        assert not finished and isinstance(top, list)
+        assert any("stopped after" in note for note in deadline.notes)

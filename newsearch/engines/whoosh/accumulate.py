@@ -26,7 +26,7 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.matching.wrappers import FilterMatcher
 
-from newsearch.deadline import Deadline
+from newsearch.deadline import Deadline, DeadlineExceeded
 
 # (clause, multiplier): a query's score is the sum of its clauses' scores times their multipliers.
 Clauses = list[tuple[wq.Query, float]]
@@ -85,11 +85,7 @@ def top_documents(
             for docnum, score in local.items():
                 if docnum not in deleted:
                     scores[docnum + offset] = score
-    except Exception as exc:
-        from newsearch.deadline import DeadlineExceeded
-
-        if not isinstance(exc, DeadlineExceeded):
-            raise
+    except DeadlineExceeded:
         finished = False
         deadline.cut_short("the search")
     if allowed is not None:
