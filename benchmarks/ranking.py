@@ -30,6 +30,7 @@ no collection below 1.00x, and ahead of Tantivy and bm25s on the mean.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sqlite3
 import statistics
@@ -185,8 +186,9 @@ BASELINES: dict[str, Callable[[Collection], Run]] = {
 # ---------------------------------------------------------------------- newsearch
 
 
-def index_collection(c: Collection, folder: Path):
-    """The collection indexed by newsearch's own indexing run; the engine, and article id -> docno."""
+def index_collection(c: Collection, folder: Path | str):
+    """The collection indexed by newsearch's own indexing run (into a folder, or an OpenSearch index URL);
+    the engine, and article id -> docno."""
     from newsearch.indexing.run import index_paths
     from newsearch.search.cache import engine_for
 
@@ -203,7 +205,8 @@ def run_newsearch(engine, docno: Mapping[str, str], queries: Mapping[str, str], 
     from newsearch.query.parser import parse_query
     from newsearch.search.service import ranked_groups
 
-    engine.use_settings(settings)
+    if settings is not None:  # None: the engine's own (the OpenSearch engine ranks with the shipped values)
+        engine.use_settings(settings)
     options = SearchOptions(limit=DEPTH)
     run: Run = {}
     for qid, text in queries.items():
@@ -294,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", action="store_true", help="print every setting's score on every collection")
     parser.add_argument("--only", default="", help="comma-separated collection names (default: all four)")
+    parser.add_argument("--opensearch", metavar="URL", help="also rank through the OpenSearch engine on this node"
+                        " (http://host:port; an index ranking-NAME-PID is made there per collection)")
     args = parser.parse_args(argv)
 
     from newsearch.engines.whoosh import ranking
@@ -331,6 +336,12 @@ def main(argv: list[str] | None = None) -> int:
                                       collections[n].qrels) for n in names}
         for engine, _ in engines.values():
             engine.close()
+        cluster: dict[str, dict[str, float]] = {}
+        if args.opensearch:
+            for n, c in collections.items():
+                url = f"{args.opensearch.rstrip('/')}/ranking-{n.lower()}-{os.getpid()}"
+                engine, docno = index_collection(c, url)
+                cluster[n] = evaluate(run_newsearch(engine, docno, c.queries, None), c.qrels)
 
     if args.grid:
         print(f"{'setting':58} " + " ".join(f"{n[:9]:>9}" for n in names) + "   mean  (mean of MAP, nDCG ratios to FTS5)")
@@ -342,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = {"SQLite FTS5 (porter, OR, bm25())": fts5, "Tantivy (en_stem, OR)": base_scores["Tantivy"],
             "bm25s (stop words, Snowball)": base_scores["bm25s"], "newsearch, held out": held,
             "newsearch, shipped (in-sample)": shipped_scores}
+    if cluster:
+        rows["newsearch on OpenSearch (its own)"] = cluster
     checks = report(collections, rows, chosen, overall == ranking.SETTINGS, describe(overall))
     print(f"\n{len(cache)} settings x {len(names)} collections in {time.perf_counter() - started:.0f} s")
     return 0 if all(ok for _, ok in checks) else 1
