@@ -9,9 +9,22 @@ block of postings, a batch of documents) and stop early, leaving a note in
 
 from __future__ import annotations
 
+import math
+import os
 import time
+from types import EllipsisType
 
 SEARCH_SECONDS = 5.0  # a search answers within this (plus the time to finish one unit of work)
+_ENV = "NEWSEARCH_SEARCH_SECONDS"  # another limit, for a slow machine or a test; read per request
+
+
+def search_seconds() -> float:
+    """The limit of one search: ``NEWSEARCH_SEARCH_SECONDS`` when it is a positive number, else 5 s."""
+    try:
+        value = float(os.environ.get(_ENV, ""))
+    except ValueError:
+        return SEARCH_SECONDS
+    return value if math.isfinite(value) and value > 0 else SEARCH_SECONDS
 
 
 class DeadlineExceeded(Exception):
@@ -19,7 +32,10 @@ class DeadlineExceeded(Exception):
 
 
 class Deadline:
-    def __init__(self, seconds: float | None = SEARCH_SECONDS, *, clock=time.monotonic):
+    def __init__(self, seconds: float | None | EllipsisType = ..., *, clock=time.monotonic):
+        """``seconds``: the limit (None: none); by default :func:`search_seconds`."""
+        if seconds is ...:
+            seconds = search_seconds()
         self.seconds = seconds
         self._clock = clock
         self.started = clock()

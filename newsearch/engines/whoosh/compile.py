@@ -226,12 +226,16 @@ class _Compiler:
         words = []
         for i, word in enumerate(q._btexts(self.reader)):
             words.append(word)
-            if i % 4096 == 4095:
-                self.deadline.check()
+            if i % 256 == 255 and self.deadline.expired():
+                self.deadline.cut_short("the search")  # the words found so far stand for the pattern
+                break
         if len(words) > MAX_EXPANSION:
             self.bound_note(typed, len(words))
-            frequency = self._frequencies(q.fieldname, words)
-            words = sorted(words, key=lambda w: (-frequency.get(w, 0), w))[:MAX_EXPANSION]
+            if self.deadline.expired():  # no time to find the most common: the first ones
+                words = words[:MAX_EXPANSION]
+            else:
+                frequency = self._frequencies(q.fieldname, words)
+                words = sorted(words, key=lambda w: (-frequency.get(w, 0), w))[:MAX_EXPANSION]
         field_obj = self.schema[q.fieldname]
         texts = [w if isinstance(w, str) else field_obj.from_bytes(w) for w in words]
         self.expanded.update(texts)
@@ -249,8 +253,9 @@ class _Compiler:
             for i, (text, info) in enumerate(leaf.iter_prefix(fieldname, prefix)):
                 if text in wanted:
                     frequency[text] = frequency.get(text, 0) + info.doc_frequency()
-                if i % 4096 == 4095:
-                    self.deadline.check()
+                if i % 256 == 255 and self.deadline.expired():
+                    self.deadline.cut_short("the search")  # the most common of the words counted so far
+                    return {w: frequency.get(w if isinstance(w, bytes) else w.encode("utf-8"), 0) for w in words}
         return {w: frequency.get(w if isinstance(w, bytes) else w.encode("utf-8"), 0) for w in words}
 
     def _near(self, node: t.Near) -> wq.Query:

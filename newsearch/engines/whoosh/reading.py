@@ -19,6 +19,9 @@ from newsearch.engines.whoosh.compile import NO_DATE, Compiled, TermUnion
 from newsearch.engines.whoosh.ranking import DocumentBonus, Settings
 
 CHECK_EVERY = 4096  # documents between two looks at the deadline
+# A search that reaches the ranking with (almost) no time left still ranks this long, so that it answers
+# with some of what it found: the promise is the limit plus a second, not nothing at the limit.
+MIN_RANKING_SECONDS = 0.25
 
 
 def top_documents(
@@ -41,7 +44,7 @@ def top_documents(
             return fast
 
     inner = searcher.collector(limit=limit, sortedby=sortedby, filter=compiled.allowed)
-    collector = TimeLimitCollector(inner, timelimit=max(0.001, deadline.remaining()))
+    collector = TimeLimitCollector(inner, timelimit=max(MIN_RANKING_SECONDS, deadline.remaining()))
     finished = True
     try:
         searcher.search_with_collector(compiled.query, collector)

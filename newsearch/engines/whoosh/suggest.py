@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from newsearch.deadline import Deadline
+from newsearch.deadline import Deadline, DeadlineExceeded
 from newsearch.engines.whoosh.names import QUERY_OPERATORS
 
 _WORD = re.compile(r"^[^\W\d_][\w'’-]*$")
 FIELDS = ("title", "body")
+# Longer "words" are not slips of the keyboard (the longest German compounds run to ~60 letters), and
+# comparing one against the vocabulary costs its length squared per candidate: 28 s for 2,000 letters.
+MAX_WORD_CHARS = 64
 
 
 def corrections(searcher, words: Sequence[str], few_hits: bool, deadline: Deadline) -> dict[str, str]:
@@ -30,7 +33,7 @@ def corrections(searcher, words: Sequence[str], few_hits: bool, deadline: Deadli
     candidates: list[tuple[str, str, str, int]] = []  # (word, core, stem, articles with it)
     for word in dict.fromkeys(words):
         core = word.strip("\"()+-")
-        if not core or core in QUERY_OPERATORS or not _WORD.match(core) or len(core) < 3:
+        if not core or core in QUERY_OPERATORS or not _WORD.match(core) or not 3 <= len(core) <= MAX_WORD_CHARS:
             continue
         stems = [tok.text for tok in analyzer(core)]
         if len(stems) == 1:
@@ -39,10 +42,15 @@ def corrections(searcher, words: Sequence[str], few_hits: bool, deadline: Deadli
     out: dict[str, str] = {}
     for word, core, stem, known in candidates:
         if deadline.expired():
+            deadline.cut_short("the suggestions")
             break
         if not known and unseen > MAX_UNSEEN:
             continue
-        replacement = _correct(reader, analyzer, stem, core, 2 if few_hits else 0, known)
+        try:
+            replacement = _correct(reader, analyzer, stem, core, 2 if few_hits else 0, known, deadline)
+        except DeadlineExceeded:
+            deadline.cut_short("the suggestions")
+            break
         if replacement and replacement.lower() != core.lower():
             out[word] = replacement
     return out
@@ -63,7 +71,7 @@ MIN_FREQUENCY = 3  # ... and in at least this many articles
 MAX_UNSEEN = 2
 
 
-def _correct(reader, analyzer, stem: str, typed: str, rare: int, known: int) -> str | None:
+def _correct(reader, analyzer, stem: str, typed: str, rare: int, known: int, deadline: Deadline) -> str | None:
     """The spelling to suggest for one word, or None.
 
     Candidates are index terms within two edits (one for short words), the
@@ -80,7 +88,8 @@ def _correct(reader, analyzer, stem: str, typed: str, rare: int, known: int) -> 
     reach = 2 if len(stem) >= 5 else 1
     best: tuple[int, int, str] | None = None
     for candidate in reader.terms_within("body", stem, reach + 1 if reach == 1 else reach, prefix=1):
-        if candidate == stem:
+        deadline.check()
+        if candidate == stem or abs(len(candidate) - len(stem)) > reach:
             continue
         edits = damerau_levenshtein(stem, candidate)
         if edits > reach:
