@@ -70,3 +70,17 @@ def test_a_query_reads_the_index_without_copying_it(tmp_path, runner, monkeypatc
     assert result.exit_code == 0, result.stderr
     assert '"Blinken' in result.stdout or "Blinken" in result.stdout
     assert copies == []
+
+
+def test_and_not_skipped_past_its_last_document_is_done_not_an_error():
+    """``(a -b) c``: the AND skips the AND-NOT past its last document (IndexError before the fix)."""
+    from whoosh.matching import ListMatcher
+    from whoosh.matching.binary import AndNotMatcher, IntersectionMatcher
+
+    whoosh_fixes.apply()
+    excluded = AndNotMatcher(ListMatcher([1, 5]), ListMatcher([5, 9]))
+    excluded.skip_to(7)
+    assert not excluded.is_active()
+    both = IntersectionMatcher(AndNotMatcher(ListMatcher([1, 5]), ListMatcher([5, 9])), ListMatcher([3, 8]))
+    assert list(both.all_ids()) == []
+    assert list(IntersectionMatcher(AndNotMatcher(ListMatcher([1, 4]), ListMatcher([5])), ListMatcher([4, 8])).all_ids()) == [4]

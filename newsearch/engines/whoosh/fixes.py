@@ -5,7 +5,9 @@ document against the excluded matcher only when both start on the same
 document. When the excluded matcher starts earlier, the first candidate is
 never compared, so ``howard -blair`` returned an article naming both
 whenever it was the first "howard" article. Found on BBC politics; the test
-``test_boolean_operators`` covers it.
+``test_boolean_operators`` covers it. Its ``skip_to`` also asks the matcher
+it has just run past its last document for that document (IndexError),
+inside an AND: ``tests/test_whoosh_fixes.py`` covers it.
 
 Opening a segment copies each of its sub-files out of the memory-mapped
 compound file: ``BufferFile`` wraps its memoryview in a ``BytesIO``, which
@@ -27,6 +29,17 @@ from whoosh.matching.binary import AndNotMatcher
 def _find_first(self) -> None:
     if self.a.is_active() and self.b.is_active():
         self._find_next()
+
+
+_whoosh_find_next = AndNotMatcher._find_next
+
+
+def _find_next(self):
+    """Whoosh's step, but not when ``skip_to`` has run the matcher past its last document
+    (it asked the exhausted matcher for its id: IndexError inside an AND of a NOT)."""
+    if not self.a.is_active():
+        return False
+    return _whoosh_find_next(self)
 
 
 class _BufferStream:
@@ -124,5 +137,6 @@ def apply() -> None:
     from newsearch.engines.whoosh import compat
 
     AndNotMatcher._find_first = _find_first
+    AndNotMatcher._find_next = _find_next
     if compat.fast_path():
         BufferFile.__init__ = _init_without_copy
