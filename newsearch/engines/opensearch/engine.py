@@ -342,7 +342,8 @@ class OpenSearchEngine:
             if missing:
                 problems.append(f"{missing:,} of the {len(listed):,} articles its list of files names"
                                 f" {'is' if missing == 1 else 'are'} not in {concrete}")
-        return Health(problems=problems, articles=count, files=len(manifest), sources=sorted(manifest))
+        files = sum(not state.root for state in manifest.values())  # recorded folders are not files
+        return Health(problems=problems, articles=count, files=files, sources=sorted(manifest))
 
     def restore(self) -> str | None:
         return None  # the cluster mends its own copies; what is lost is re-read from the files
