@@ -114,7 +114,9 @@ def test_timeline_compares_queries_and_links_to_searches(page, web_server):  # n
     api = json.loads(get(web_server + "/api/timeline/compare?q=oil&q=wheat&normalize=true")[1])
     point = page.locator("svg.chart .series-0 a").first
     assert point.locator("title").text_content().startswith(f"oil · {api['buckets'][0]}:")
-    point.click()
+    # The second line's point can lie on top of this one (both near zero in the same bucket), so
+    # the link is followed by a click on the point itself rather than at its place on the screen.
+    point.dispatch_event("click")
     page.wait_for_url(re.compile(r"/\?q=oil&since=\d"))
     assert params_of(page.url)["q"] == ["oil"]
     assert page.locator("ol.hits li.hit").count() >= 1
