@@ -105,8 +105,7 @@ _CREDIT_PATTERN = (
     r"getty images|\b(?:photo|photograph|image|foto|fotos|bild|credit|crédit|quelle)s?\s*:|©|\bcredit\b|istock"
     r"|shutterstock|picture alliance|\[\[|/ ?" + _AGENCY_CREDIT + r"\b|\b" + _AGENCY_CREDIT + r" ?/"
 )
-_CREDIT = re.compile(_CREDIT_PATTERN, _I)
-# The same pattern without IGNORECASE, for lower-cased lines: case-insensitive matching of a
+# Matched on lower-cased lines, without IGNORECASE: case-insensitive matching of a
 # Unicode string gives up re's literal scans and costs about a microsecond a character.
 _CREDIT_LOWER = re.compile(_CREDIT_PATTERN)
 
